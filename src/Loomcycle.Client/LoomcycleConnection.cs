@@ -1,0 +1,140 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Security;
+
+namespace Loomcycle
+{
+    /// <summary>
+    /// A connection to one loomcycle server: its address, its token and one pooled HttpClient, shared
+    /// by every call and safe to use from many threads and runspaces at once. The token is held privately:
+    /// no property, <see cref="ToString"/> or error ever contains it.
+    /// </summary>
+    public sealed partial class LoomcycleConnection : IDisposable
+    {
+        private readonly LoomcycleConnectionOptions _options;
+        private readonly HttpClient _http;
+        private readonly RetryPolicy _retry;
+        private readonly AuthenticationHeaderValue? _authorization;
+        private readonly string[] _secrets;
+        private int _disposed;
+
+        public LoomcycleConnection(LoomcycleConnectionOptions options)
+        {
+            if (options is null)
+            {
+                throw new ArgumentNullException(nameof(options));
+            }
+
+            _options = options.Clone();
+            BaseUri = NormalizeBaseUri(_options.BaseUri);
+            _options.BaseUri = BaseUri;
+
+            string? token = _options.Token is null ? null : new NetworkCredential(string.Empty, _options.Token).Password;
+            if (string.IsNullOrEmpty(token))
+            {
+                token = null;
+            }
+
+            if (token is not null)
+            {
+                RefuseCleartextToken(BaseUri, _options.AllowUnencryptedAuthentication);
+                _authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            _secrets = token is null ? Array.Empty<string>() : new[] { token };
+            _options.Token = null; // keep no SecureString copy around once the header value exists
+
+            HttpMessageHandler handler = _options.Handler ?? HandlerFactory.Create(_options);
+            _http = new HttpClient(handler, disposeHandler: _options.Handler is null)
+            {
+                // Each call sets its own deadline; a stream must be able to run for hours.
+                Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+            };
+            _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Loomcycle.PowerShell", typeof(LoomcycleConnection).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
+            _retry = new RetryPolicy(_options);
+            CreatedAt = DateTimeOffset.Now;
+        }
+
+        /// <summary>The server's base address, always ending in '/'.</summary>
+        public Uri BaseUri { get; }
+
+        /// <summary>True when a bearer token is sent with every /v1 request. The token itself is never shown.</summary>
+        public bool HasToken => _authorization is not null;
+
+        /// <summary>Where this connection came from: Connect-Loomcycle, the environment, or the built-in default.</summary>
+        public string Source { get; set; } = "Explicit";
+
+        public DateTimeOffset CreatedAt { get; }
+
+        public TimeSpan ConnectTimeout => _options.ConnectTimeout;
+
+        public TimeSpan RequestTimeout => _options.RequestTimeout;
+
+        public TimeSpan StreamIdleTimeout => _options.StreamIdleTimeout;
+
+        public int MaximumRetryCount => _options.MaximumRetryCount;
+
+        public TimeSpan RetryInterval => _options.RetryInterval;
+
+        public bool AllowUnencryptedAuthentication => _options.AllowUnencryptedAuthentication;
+
+        public bool SkipCertificateCheck => _options.SkipCertificateCheck;
+
+        public bool IsDisposed => _disposed != 0;
+
+        internal LoomcycleConnectionOptions Options => _options;
+
+        internal IReadOnlyList<string> Secrets => _secrets;
+
+        /// <summary>Shows the address and whether a token is set; never the token.</summary>
+        public override string ToString() => $"{BaseUri} ({(HasToken ? "bearer token" : "no token")})";
+
+        public void Dispose()
+        {
+            if (System.Threading.Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                _http.Dispose();
+            }
+        }
+
+        internal static Uri NormalizeBaseUri(Uri? baseUri)
+        {
+            if (baseUri is null || !baseUri.IsAbsoluteUri)
+            {
+                throw new InvalidArgumentException($"The base URL '{baseUri}' is not absolute; use a form like http://127.0.0.1:8787.");
+            }
+
+            if (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new InvalidArgumentException($"The base URL must use http or https, not '{baseUri.Scheme}'.");
+            }
+
+            if (!string.IsNullOrEmpty(baseUri.UserInfo))
+            {
+                // http://localhost:80@evil.example/ style addresses: credentials never go in the URL.
+                throw new InvalidArgumentException("The base URL must not contain user information ('user@host'); pass the token with -Token instead.");
+            }
+
+            if (!string.IsNullOrEmpty(baseUri.Query) || !string.IsNullOrEmpty(baseUri.Fragment))
+            {
+                throw new InvalidArgumentException("The base URL must not contain a query or a fragment.");
+            }
+
+            string text = baseUri.GetLeftPart(UriPartial.Path);
+            return new Uri(text.EndsWith("/", StringComparison.Ordinal) ? text : text + "/", UriKind.Absolute);
+        }
+
+        private static void RefuseCleartextToken(Uri baseUri, bool allowed)
+        {
+            if (baseUri.Scheme == Uri.UriSchemeHttp && !baseUri.IsLoopback && !allowed)
+            {
+                throw new InvalidArgumentException(
+                    $"Refusing to send the bearer token over plain http to '{baseUri.Host}', which is not a loopback address. " +
+                    "Use an https:// URL, or pass -AllowUnencryptedAuthentication if this network is trusted.");
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System;
+using System.Text.Json.Serialization;
+
+namespace Loomcycle
+{
+    /// <summary>
+    /// One server-sent event of a run, as it arrived. <see cref="Type"/> is the event name
+    /// (<c>session</c>, <c>agent</c>, <c>started</c>, <c>text</c>, <c>tool_call</c>, <c>usage</c>, <c>tool_result</c>,
+    /// <c>done</c>, <c>error</c>, … and any name a newer server invents); the other properties are
+    /// filled when that event carries them. <see cref="Data"/> is the frame's JSON exactly as sent.
+    /// </summary>
+    public sealed class RunEvent : WireObject
+    {
+        public string Type { get; set; } = string.Empty;
+        public string? Text { get; set; }
+        public ToolUse? ToolUse { get; set; }
+        public TokenUsage? Usage { get; set; }
+        public string? Error { get; set; }
+        public bool? IsError { get; set; }
+        public string? StopReason { get; set; }
+        public string? Reasoning { get; set; }
+        public RetryInfo? Retry { get; set; }
+        public FallbackInfo? Fallback { get; set; }
+        public ChannelInfo? Channel { get; set; }
+        public InterruptionInfo? Interruption { get; set; }
+        public HostWideningInfo? HostWidening { get; set; }
+
+        /// <summary>On the <c>agent</c> event: the run's agent id.</summary>
+        public string? AgentId { get; set; }
+        public string? RunId { get; set; }
+
+        /// <summary>On the <c>agent</c> event, and on the <c>session</c> event (whose <see cref="Text"/> is the id).</summary>
+        public string? SessionId { get; set; }
+        public string? ParentAgentId { get; set; }
+
+        [JsonConverter(typeof(RawJsonConverter))]
+        public string? ParentContext { get; set; }
+
+        /// <summary>Position of this event in its stream, from 1.</summary>
+        [JsonIgnore]
+        public int Sequence { get; internal set; }
+
+        /// <summary>When the event reached the client.</summary>
+        [JsonIgnore]
+        public DateTimeOffset ReceivedAt { get; internal set; }
+
+        /// <summary>The frame's <c>data:</c> JSON, exactly as the server sent it.</summary>
+        [JsonIgnore]
+        public string Data { get; internal set; } = string.Empty;
+
+        public override string ToString() => Type switch
+        {
+            "text" or "thinking" => Text ?? string.Empty,
+            "error" => "error: " + Error,
+            "done" => "done: " + StopReason,
+            "tool_call" => "tool_call: " + ToolUse?.Name,
+            "tool_result" => "tool_result: " + ToolUse?.Name,
+            _ => Type,
+        };
+    }
+
+    /// <summary>A tool call as the model requested it; <see cref="Input"/> is the exact JSON of its arguments.</summary>
+    public sealed class ToolUse : WireObject
+    {
+        public string? Id { get; set; }
+        public string? Name { get; set; }
+
+        [JsonConverter(typeof(RawJsonConverter))]
+        public string? Input { get; set; }
+    }
+
+    /// <summary>Token usage as reported in stream events (per iteration on <c>usage</c>, run totals on <c>done</c>).</summary>
+    public sealed class TokenUsage : WireObject
+    {
+        public long InputTokens { get; set; }
+        public long OutputTokens { get; set; }
+        public long? CacheCreationInputTokens { get; set; }
+        public long? CacheReadInputTokens { get; set; }
+        public string? Model { get; set; }
+        public string? Provider { get; set; }
+    }
+
+    /// <summary>A provider back-off in progress.</summary>
+    public sealed class RetryInfo : WireObject
+    {
+        public string? Provider { get; set; }
+        public int Attempt { get; set; }
+        public long WaitMs { get; set; }
+        public string? Reason { get; set; }
+    }
+
+    /// <summary>A switch to another provider or model after a failure.</summary>
+    public sealed class FallbackInfo : WireObject
+    {
+        public string? FailedProvider { get; set; }
+        public string? FailedModel { get; set; }
+        public string? NewProvider { get; set; }
+        public string? NewModel { get; set; }
+        public int Attempt { get; set; }
+        public string? UserTier { get; set; }
+        public string? Reason { get; set; }
+        public string? CauseError { get; set; }
+    }
+
+    /// <summary>A channel publish or delivery made by a tool.</summary>
+    public sealed class ChannelInfo : WireObject
+    {
+        [JsonPropertyName("channel")]
+        public string? Name { get; set; }
+        public string? MessageId { get; set; }
+        public string? Scope { get; set; }
+        public string? ScopeId { get; set; }
+        public long PayloadBytes { get; set; }
+        public string? PayloadPreview { get; set; }
+        public bool? DroppedOldest { get; set; }
+        public string? Cursor { get; set; }
+    }
+
+    /// <summary>An interrupt the run raised (<c>interruption_pending</c>); answer it with Resolve-LoomcycleInterrupt.</summary>
+    public sealed class InterruptionInfo : WireObject
+    {
+        public string? InterruptId { get; set; }
+        public string? Kind { get; set; }
+        public string? Question { get; set; }
+
+        [JsonConverter(typeof(RawJsonConverter))]
+        public string? Options { get; set; }
+        public string? Context { get; set; }
+        public string? Priority { get; set; }
+
+        [JsonConverter(typeof(ZeroTimeAsNullConverter))]
+        public DateTimeOffset? ExpiresAt { get; set; }
+    }
+
+    /// <summary>A hook widened the hosts a tool may reach (<c>host_widened</c>).</summary>
+    public sealed class HostWideningInfo : WireObject
+    {
+        public string? ToolCallId { get; set; }
+        public string? ToolName { get; set; }
+        public string? Url { get; set; }
+        public string? HookOwner { get; set; }
+        public string? HookName { get; set; }
+        public string[]? HostsAdded { get; set; }
+    }
+}

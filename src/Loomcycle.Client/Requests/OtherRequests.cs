@@ -1,0 +1,36 @@
+using System;
+
+namespace Loomcycle
+{
+    /// <summary>POST /v1/_snapshots. All optional.</summary>
+    public sealed class CreateSnapshotRequest
+    {
+        public string? Label { get; set; }
+        public bool? IncludeHistory { get; set; }
+
+        /// <summary>Only history after this time (used with <see cref="IncludeHistory"/>).</summary>
+        public DateTimeOffset? IncludeHistorySince { get; set; }
+
+        /// <summary>Size cap for this capture in bytes; replaces the server's 512 MiB default.</summary>
+        public long? MaxBytes { get; set; }
+    }
+
+    /// <summary>POST /v1/hooks. Registering the same owner and name again replaces the hook (with a new id).</summary>
+    public sealed class RegisterHookRequest
+    {
+        public string Owner { get; set; } = string.Empty;
+        public string Name { get; set; } = string.Empty;
+
+        /// <summary>pre or post.</summary>
+        public string Phase { get; set; } = string.Empty;
+        public string CallbackUrl { get; set; } = string.Empty;
+        public string[]? Agents { get; set; }
+        public string[]? Tools { get; set; }
+
+        /// <summary>open or closed.</summary>
+        public string? FailMode { get; set; }
+
+        /// <summary>0 means the server default (5 s); at most 60 000.</summary>
+        public int? TimeoutMs { get; set; }
+    }
+}

@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+
+namespace Loomcycle
+{
+    /// <summary>
+    /// One run, summed up: the whole reply text, the ids, the final usage and stop reason, and the
+    /// errors. <see cref="Succeeded"/> is true only when the server sent <c>done</c> and no <c>error</c>.
+    /// </summary>
+    public sealed class RunResult
+    {
+        private readonly StringBuilder _text = new StringBuilder();
+        private readonly List<string> _errors = new List<string>();
+
+        internal RunResult(string? agent)
+        {
+            Agent = agent;
+            StartedAt = DateTimeOffset.Now;
+        }
+
+        public string? Agent { get; }
+        public string? SessionId { get; private set; }
+        public string? AgentId { get; private set; }
+        public string? RunId { get; private set; }
+
+        /// <summary>Every text delta, joined.</summary>
+        public string Text => _text.ToString();
+        public string? StopReason { get; private set; }
+
+        /// <summary>Run totals from the done event.</summary>
+        public TokenUsage? Usage { get; private set; }
+        public IReadOnlyList<string> Errors => _errors;
+        public int ToolCallCount { get; private set; }
+        public int EventCount { get; private set; }
+
+        /// <summary>True once the done event arrived.</summary>
+        public bool Completed { get; private set; }
+        public bool Succeeded => Completed && _errors.Count == 0;
+
+        /// <summary>True when the connection ended in the middle of a frame (a broken stream).</summary>
+        public bool EndedMidFrame { get; internal set; }
+        public DateTimeOffset StartedAt { get; }
+        public TimeSpan Duration { get; private set; }
+
+        /// <summary>Why the run failed, in one sentence; null when it succeeded.</summary>
+        public string? FailureReason
+        {
+            get
+            {
+                if (Succeeded)
+                {
+                    return null;
+                }
+
+                if (_errors.Count > 0)
+                {
+                    return string.Join("; ", _errors);
+                }
+
+                return EndedMidFrame
+                    ? "the stream was cut in the middle of an event before the run finished"
+                    : "the stream ended before the run finished (no done event)";
+            }
+        }
+
+        public override string ToString() => Text;
+
+        internal void Observe(RunEvent ev)
+        {
+            EventCount++;
+            switch (ev.Type)
+            {
+                case "text":
+                    _text.Append(ev.Text);
+                    break;
+                case "session":
+                    SessionId ??= ev.SessionId ?? ev.Text;
+                    break;
+                case "agent":
+                    AgentId ??= ev.AgentId;
+                    RunId ??= string.IsNullOrEmpty(ev.RunId) ? null : ev.RunId;
+                    if (!string.IsNullOrEmpty(ev.SessionId))
+                    {
+                        SessionId ??= ev.SessionId;
+                    }
+
+                    break;
+                case "tool_call":
+                    ToolCallCount++;
+                    break;
+                case "error":
+                    // The loop and the handler often report the same failure twice; keep it once.
+                    string message = ev.Error ?? "unknown error";
+                    if (!_errors.Exists(e => e == message || message.EndsWith(": " + e, StringComparison.Ordinal)))
+                    {
+                        _errors.Add(message);
+                    }
+
+                    break;
+                case "done":
+                    Completed = true;
+                    StopReason = ev.StopReason;
+                    Usage = ev.Usage;
+                    break;
+            }
+        }
+
+        internal void Finish() => Duration = DateTimeOffset.Now - StartedAt;
+    }
+}

@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Loomcycle.PowerShell
+{
+    /// <summary>
+    /// Base of every cmdlet that talks to a server: resolves the connection, owns the cancellation that
+    /// Ctrl+C triggers, and runs engine calls through the <see cref="PipelineBridge"/>.
+    /// </summary>
+    public abstract class LoomcycleCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private LoomcycleConnection? _connection;
+        private PipelineBridge? _bridge;
+
+        /// <summary>The connection to use, from Connect-Loomcycle -PassThru. By default: the current connection, then LOOMCYCLE_BASE_URL/LOOMCYCLE_AUTH_TOKEN, then http://127.0.0.1:8787.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public LoomcycleConnection? Connection { get; set; }
+
+        /// <summary>Retries after 429, 503 or a failed connect, for requests that are safe to repeat. Overrides the connection's default.</summary>
+        [Parameter]
+        [ValidateRange(0, 20)]
+        public int? MaximumRetryCount { get; set; }
+
+        /// <summary>Seconds before the first retry when the server sends no Retry-After; doubles each attempt, with jitter. Overrides the connection's default.</summary>
+        [Parameter]
+        [ValidateRange(0, 3600)]
+        public int? RetryIntervalSec { get; set; }
+
+        /// <summary>Cancelled when the pipeline stops (Ctrl+C, or a downstream command that wants no more).</summary>
+        internal CancellationToken StopToken => _stopping.Token;
+
+        /// <summary>The connection this invocation uses.</summary>
+        protected LoomcycleConnection ResolvedConnection => _connection ??= ConnectionResolver.Resolve(Connection);
+
+        private PipelineBridge Bridge => _bridge ??= new PipelineBridge(this);
+
+        public void Dispose()
+        {
+            _stopping.Dispose();
+            GC.SuppressFinalize(this);
+        }
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>Runs one engine call and returns its result; engine errors are thrown as they are.</summary>
+        protected T Invoke<T>(Func<LoomcycleConnection, CancellationToken, Task<T>> call)
+        {
+            LoomcycleConnection connection = ResolvedConnection;
+            return Bridge.Invoke(token => call(connection, token));
+        }
+
+        /// <summary>Runs one engine call that returns nothing.</summary>
+        protected void Invoke(Func<LoomcycleConnection, CancellationToken, Task> call)
+        {
+            LoomcycleConnection connection = ResolvedConnection;
+            Bridge.Invoke<bool>(async token =>
+            {
+                await call(connection, token).ConfigureAwait(false);
+                return true;
+            });
+        }
+
+        /// <summary>Streams items produced on the thread pool to <paramref name="onItem"/> on the pipeline thread, as they arrive.</summary>
+        protected void Stream<T>(Func<LoomcycleConnection, CancellationToken, IAsyncEnumerable<T>> source, Action<T> onItem)
+        {
+            LoomcycleConnection connection = ResolvedConnection;
+            Bridge.Run(
+                async (post, token) =>
+                {
+                    await foreach (T item in source(connection, token).WithCancellation(token).ConfigureAwait(false))
+                    {
+                        post(item!);
+                    }
+                },
+                item => onItem((T)item));
+        }
+
+        /// <summary>
+        /// Runs <paramref name="action"/>, reporting a Loomcycle failure as a non-terminating error for
+        /// <paramref name="target"/> so the pipeline goes on with the next item. Returns false on failure.
+        /// </summary>
+        protected bool TryRun(object? target, Action action)
+        {
+            try
+            {
+                action();
+                return true;
+            }
+            catch (LoomcycleException ex)
+            {
+                WriteError(LoomcycleErrors.From(ex, target));
+                return false;
+            }
+        }
+
+        /// <summary>Ends the command with the error as a terminating ErrorRecord.</summary>
+        protected void ThrowLoomcycleError(LoomcycleException exception, object? target) =>
+            ThrowTerminatingError(LoomcycleErrors.From(exception, target));
+    }
+}

@@ -1,0 +1,73 @@
+using System;
+using System.Management.Automation;
+
+namespace Loomcycle.PowerShell
+{
+    /// <summary>
+    /// Turns engine exceptions into ErrorRecords with a stable id (the exception's name without
+    /// "Exception"), a category that says what went wrong, and the resource as target.
+    /// </summary>
+    internal static class LoomcycleErrors
+    {
+        public static ErrorRecord From(Exception exception, object? target)
+        {
+            if (exception is LoomcycleException loomcycle)
+            {
+                var record = new ErrorRecord(loomcycle, ErrorId(loomcycle), Category(loomcycle), (object?)loomcycle.Target ?? target);
+                string? advice = RecommendedAction(loomcycle);
+                if (advice is not null)
+                {
+                    record.ErrorDetails = new ErrorDetails(loomcycle.Message) { RecommendedAction = advice };
+                }
+
+                return record;
+            }
+
+            return new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target);
+        }
+
+        internal static string ErrorId(LoomcycleException exception)
+        {
+            string name = exception.GetType().Name;
+            if (name == nameof(LoomcycleException))
+            {
+                return "LoomcycleServerError";
+            }
+
+            return name.EndsWith("Exception", StringComparison.Ordinal) ? name.Substring(0, name.Length - "Exception".Length) : name;
+        }
+
+        internal static ErrorCategory Category(LoomcycleException exception) => exception switch
+        {
+            NotFoundException => ErrorCategory.ObjectNotFound,
+            AuthException auth => auth.StatusCode == 403 ? ErrorCategory.PermissionDenied : ErrorCategory.AuthenticationError,
+            InvalidArgumentException => ErrorCategory.InvalidArgument,
+            SessionBusyException or AgentIdInUseException or AlreadyPausingException => ErrorCategory.ResourceBusy,
+            NotPausedException => ErrorCategory.InvalidOperation,
+            SnapshotTooLargeException or BackpressureException => ErrorCategory.LimitsExceeded,
+            SnapshotVersionException => ErrorCategory.InvalidData,
+            UnavailableException => ErrorCategory.ResourceUnavailable,
+            LoomcycleTimeoutException => ErrorCategory.OperationTimeout,
+            LoomcycleProtocolException => ErrorCategory.ProtocolError,
+            LoomcycleConnectionException => ErrorCategory.ConnectionError,
+            RunFailedException => ErrorCategory.InvalidResult,
+            _ => exception.StatusCode switch
+            {
+                409 => ErrorCategory.ResourceExists,
+                410 => ErrorCategory.InvalidOperation,
+                _ => ErrorCategory.InvalidResult,
+            },
+        };
+
+        private static string? RecommendedAction(LoomcycleException exception) => exception switch
+        {
+            AuthException { StatusCode: 403 } => "The token is valid but lacks the scope this operation needs; use a token with that scope.",
+            AuthException => "Check the token given to Connect-Loomcycle -Token or in LOOMCYCLE_AUTH_TOKEN.",
+            BackpressureException => "The server is at capacity; retry later or raise -MaximumRetryCount.",
+            PauseNotConfiguredException => "This server has no pause manager (it needs a persistent store).",
+            LoomcycleConnectionException => "Check that the server is running and that the base URL (Get-LoomcycleConnection) is right.",
+            LoomcycleTimeoutException => "The server did not answer in time; check it, or raise the timeouts with Connect-Loomcycle.",
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Loomcycle.PowerShell
+{
+    /// <summary>
+    /// Runs engine work on the thread pool and hands everything it produces (output objects, verbose,
+    /// debug and warning messages) to the pipeline thread through a bounded queue, because PowerShell
+    /// allows Write* only on the pipeline thread. The queue is bounded so a fast stream waits for a slow
+    /// pipeline instead of piling up in memory. Stopping (Ctrl+C or a downstream Select-Object -First)
+    /// cancels the work, which closes the HTTP request at once.
+    /// </summary>
+    internal sealed class PipelineBridge
+    {
+        private const int Capacity = 1024;
+        private static readonly TimeSpan WorkerExitWait = TimeSpan.FromSeconds(5);
+
+        private readonly LoomcycleCmdlet _cmdlet;
+
+        public PipelineBridge(LoomcycleCmdlet cmdlet)
+        {
+            _cmdlet = cmdlet;
+        }
+
+        private enum Kind
+        {
+            Item,
+            Verbose,
+            Debug,
+            Warning,
+        }
+
+        /// <summary>
+        /// Runs <paramref name="work"/>, which may call the given post delegate from any thread; each posted
+        /// item reaches <paramref name="onItem"/> on the pipeline thread, in order. Exceptions of the work are
+        /// rethrown here, after every item posted before them.
+        /// </summary>
+        public void Run(Func<Action<object>, CancellationToken, Task> work, Action<object> onItem)
+        {
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_cmdlet.StopToken);
+            CancellationToken token = cancel.Token;
+            using var queue = new BlockingCollection<Message>(Capacity);
+            void Post(Kind kind, object payload)
+            {
+                try
+                {
+                    queue.Add(new Message(kind, payload), token);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Completed: the pipeline side has gone; nothing to deliver to.
+                }
+            }
+
+            var context = new LoomcycleCallContext
+            {
+                Diagnostics = (level, text) => Post(level switch { DiagnosticLevel.Warning => Kind.Warning, DiagnosticLevel.Debug => Kind.Debug, _ => Kind.Verbose }, text),
+                MaximumRetryCount = _cmdlet.MaximumRetryCount,
+                RetryInterval = _cmdlet.RetryIntervalSec is int seconds ? TimeSpan.FromSeconds(seconds) : null,
+            };
+
+            Task worker = Task.Run(async () =>
+            {
+                LoomcycleCallContext.Current = context;
+                try
+                {
+                    await work(item => Post(Kind.Item, item), token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    queue.CompleteAdding();
+                }
+            });
+
+            try
+            {
+                foreach (Message message in queue.GetConsumingEnumerable(token))
+                {
+                    Dispatch(message, onItem);
+                }
+            }
+            catch (OperationCanceledException) when (_cmdlet.StopToken.IsCancellationRequested)
+            {
+                // Ctrl+C: PowerShell ends the pipeline itself; just let go quickly.
+            }
+            finally
+            {
+                // Whatever ended the loop (done, stop, a downstream cmdlet that wants no more), end the work too.
+                cancel.Cancel();
+                try
+                {
+                    worker.Wait(WorkerExitWait);
+                }
+                catch (AggregateException)
+                {
+                    // Observed below when it matters.
+                }
+            }
+
+            if (_cmdlet.StopToken.IsCancellationRequested)
+            {
+                throw new System.Management.Automation.PipelineStoppedException();
+            }
+
+            if (worker.IsFaulted && worker.Exception is AggregateException failure)
+            {
+                ExceptionDispatchInfo.Capture(failure.InnerExceptions.Count == 1 ? failure.InnerException! : failure).Throw();
+            }
+        }
+
+        /// <summary>Runs one engine call and returns its result on the pipeline thread.</summary>
+        public T Invoke<T>(Func<CancellationToken, Task<T>> call)
+        {
+            T result = default!;
+            Run(async (_, token) => result = await call(token).ConfigureAwait(false), _ => { });
+            return result;
+        }
+
+        private void Dispatch(Message message, Action<object> onItem)
+        {
+            switch (message.Kind)
+            {
+                case Kind.Item:
+                    onItem(message.Payload);
+                    break;
+                case Kind.Verbose:
+                    _cmdlet.WriteVerbose((string)message.Payload);
+                    break;
+                case Kind.Debug:
+                    _cmdlet.WriteDebug((string)message.Payload);
+                    break;
+                case Kind.Warning:
+                    _cmdlet.WriteWarning((string)message.Payload);
+                    break;
+            }
+        }
+
+        private readonly struct Message
+        {
+            public Message(Kind kind, object payload)
+            {
+                Kind = kind;
+                Payload = payload;
+            }
+
+            public Kind Kind { get; }
+
+            public object Payload { get; }
+        }
+    }
+}
