@@ -37,6 +37,10 @@ public sealed class FakeServerOptions
     /// <summary>Request-body cap for runs/messages. Null means the real default (NEW 16 MiB → 413, OLD 1 MiB → 400).</summary>
     public long? MaxRunRequestBytes { get; set; }
 
+    /// <summary>Snapshot restores with a larger Content-Length are scanned as they arrive instead of buffered
+    /// (see <c>Routes/StreamedRestore</c>); their recorded request has an empty body.</summary>
+    public long StreamRequestBodyAbove { get; set; } = 64L << 20;
+
     /// <summary>Version reported by NEW's <c>/healthz</c>.</summary>
     public string Version { get; set; } = "v1.59.0";
 }

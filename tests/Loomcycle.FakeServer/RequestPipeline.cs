@@ -30,9 +30,10 @@ internal sealed class RequestPipeline
         DateTimeOffset receivedAt = DateTimeOffset.UtcNow;
 
         byte[] body;
+        bool streamed = Routes.StreamedRestore.TryClaim(ctx, _server.Options);
         try
         {
-            body = await ReadBodyAsync(ctx).ConfigureAwait(false);
+            body = streamed ? Array.Empty<byte>() : await ReadBodyAsync(ctx).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException || ctx.RequestAborted.IsCancellationRequested || ex.GetType().Name == "BadHttpRequestException")
         {
@@ -40,7 +41,7 @@ internal sealed class RequestPipeline
             return;
         }
         ctx.Items[typeof(byte[])] = body;
-        ctx.Request.Body = new MemoryStream(body, writable: false);
+        if (!streamed) ctx.Request.Body = new MemoryStream(body, writable: false);
         _server.Record(seq, Recorded(ctx, rawTarget, body, receivedAt));
 
         try

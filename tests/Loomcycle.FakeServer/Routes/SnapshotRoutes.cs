@@ -164,6 +164,7 @@ internal static partial class SnapshotRoutes
 
     private static Task RestoreAsync(RequestContext rc)
     {
+        if (StreamedRestore.IsStreamed(rc.Http)) return StreamedRestore.HandleAsync(rc);
         string id = rc["id"];
         SnapshotRestorer.Request req;
         try { req = SnapshotRestorer.ParseRequest(rc.Body); }

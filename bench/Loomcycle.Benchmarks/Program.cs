@@ -1,0 +1,71 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Loomcycle.Benchmarks.Scenarios;
+
+namespace Loomcycle.Benchmarks
+{
+    /// <summary>
+    /// <list type="bullet">
+    /// <item><c>--smoke</c>: every scenario once, tiny sizes, then exit 0 (CI). A watchdog ends a hung run with exit 3.</item>
+    /// <item><c>--measure</c>: the stopwatch measurements at full size (latency distribution, 1 GiB snapshots with peak
+    /// memory, sockets, cold-process import) plus throughput ratios.</item>
+    /// <item>anything else goes to BenchmarkDotNet (<c>--filter '*'</c>, <c>--list flat</c> …); <c>--filter '*'</c> then
+    /// also runs the measurements BenchmarkDotNet cannot express.</item>
+    /// </list>
+    /// </summary>
+    public static class Program
+    {
+        public static async Task<int> Main(string[] args)
+        {
+            if (args.Length >= 3 && args[0] == ImportScenario.ProbeSwitch)
+            {
+                return ImportScenario.Probe(args[1], args[2]);
+            }
+
+            if (args.Contains("--smoke"))
+            {
+                using var watchdog = new Timer(_ =>
+                {
+                    Console.Error.WriteLine("Smoke run exceeded 170 s: aborting.");
+                    Environment.Exit(3);
+                }, null, TimeSpan.FromSeconds(170), Timeout.InfiniteTimeSpan);
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                int code = await Measurements.RunAsync(Sizes.Smoke, throughput: true);
+                Console.WriteLine($"Smoke run finished in {watch.Elapsed.TotalSeconds:0.0} s.");
+                return code;
+            }
+
+            if (args.Contains("--measure"))
+            {
+                return await Measurements.RunAsync(Sizes.Full, throughput: true);
+            }
+
+            IConfig config = DefaultConfig.Instance
+                .AddJob(Job.Default
+                    .WithToolchain(InProcessEmitToolchain.Instance)
+                    .WithLaunchCount(1)
+                    .WithWarmupCount(2)
+                    .WithIterationCount(6)
+                    .WithId("InProcess"))
+                .AddDiagnoser(MemoryDiagnoser.Default)
+                .WithOptions(ConfigOptions.JoinSummary);
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+
+            int filter = Array.IndexOf(args, "--filter");
+            if (filter >= 0 && filter + 1 < args.Length && args[filter + 1] == "*")
+            {
+                Console.WriteLine();
+                return await Measurements.RunAsync(Sizes.Full, throughput: false);
+            }
+
+            return 0;
+        }
+    }
+}

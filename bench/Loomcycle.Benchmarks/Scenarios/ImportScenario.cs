@@ -1,0 +1,78 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using Loomcycle.Benchmarks.Infrastructure;
+
+namespace Loomcycle.Benchmarks.Scenarios
+{
+    /// <summary>
+    /// Scenario 6: Import-Module Loomcycle in a fresh runspace against an empty binary module. "Warm" runs in this
+    /// process (assemblies already loaded after the first time); "cold" starts a new process per import, which is what a
+    /// user's new pwsh session pays.
+    /// </summary>
+    public static class ImportScenario
+    {
+        public const string ProbeSwitch = "--import-probe";
+
+        /// <summary>Imports <paramref name="manifest"/> into an already open runspace; returns milliseconds.</summary>
+        public static double Import(HostedRunspace fresh, string manifest)
+        {
+            var watch = Stopwatch.StartNew();
+            fresh.Run($"Import-Module '{manifest}' -ErrorAction Stop");
+            return watch.Elapsed.TotalMilliseconds;
+        }
+
+        /// <summary>The child process side: opens a runspace (untimed), times the import and the first command.</summary>
+        public static int Probe(string manifest, string firstCommand)
+        {
+            using var rs = new HostedRunspace();
+            double import = Import(rs, manifest);
+            var watch = Stopwatch.StartNew();
+            rs.Run(firstCommand + " | Out-Null");
+            double first = watch.Elapsed.TotalMilliseconds;
+            Console.WriteLine(FormattableString.Invariant($"IMPORT_MS={import:0.000} FIRST_MS={first:0.000}"));
+            return 0;
+        }
+
+        /// <summary>Runs the probe in a new process; returns (import ms, first command ms).</summary>
+        public static (double Import, double First) Cold(string manifest, string firstCommand)
+        {
+            string self = typeof(ImportScenario).Assembly.Location;
+            string host = Environment.ProcessPath ?? "dotnet";
+            var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+            {
+                start.ArgumentList.Add(self);
+            }
+            else if (!Path.GetFileNameWithoutExtension(host).Equals(Path.GetFileNameWithoutExtension(self), StringComparison.OrdinalIgnoreCase))
+            {
+                start.FileName = "dotnet";
+                start.ArgumentList.Add(self);
+            }
+
+            start.ArgumentList.Add(ProbeSwitch);
+            start.ArgumentList.Add(manifest);
+            start.ArgumentList.Add(firstCommand);
+            using Process process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the import probe.");
+            var stderr = process.StandardError.ReadToEndAsync();
+            string output = process.StandardOutput.ReadToEnd();
+            if (!process.WaitForExit(60_000))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException("The import probe did not finish within 60 s.");
+            }
+
+            foreach (string line in output.Split('\n'))
+            {
+                if (line.StartsWith("IMPORT_MS=", StringComparison.Ordinal))
+                {
+                    string[] parts = line.Trim().Split(' ');
+                    return (double.Parse(parts[0].Substring(10), CultureInfo.InvariantCulture), double.Parse(parts[1].Substring(9), CultureInfo.InvariantCulture));
+                }
+            }
+
+            throw new InvalidOperationException($"The import probe failed (exit {process.ExitCode}): {output} {stderr.Result}");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System;
+using System.Threading.Tasks;
+using Loomcycle.Benchmarks.Infrastructure;
+using Loomcycle.FakeServer;
+using Microsoft.AspNetCore.Http;
+
+namespace Loomcycle.Benchmarks.Scenarios
+{
+    /// <summary>
+    /// Scenario 2: `Invoke-LoomcycleRun … | Out-Null` in a hosted runspace, against a minimal compiled cmdlet that
+    /// writes the same number of pre-built RunEvent objects (`Write-BenchObject | Out-Null`).
+    /// </summary>
+    public sealed class PipelineScenario : IAsyncDisposable
+    {
+        private readonly Func<HttpContext, Task> _handler;
+
+        private PipelineScenario(BenchServer server, Corpus corpus, HostedRunspace runspace)
+        {
+            Server = server;
+            Corpus = corpus;
+            Runspace = runspace;
+            _handler = Faults.RawSse(corpus.Chunks);
+            BenchShared.Objects = corpus.ParseAll();
+        }
+
+        public BenchServer Server { get; }
+
+        public Corpus Corpus { get; }
+
+        public HostedRunspace Runspace { get; }
+
+        public static async Task<PipelineScenario> StartAsync(int deltas)
+        {
+            BenchServer server = await BenchServer.StartAsync().ConfigureAwait(false);
+            return new PipelineScenario(server, Corpus.Build(StreamShape.TextDeltas, deltas), HostedRunspace.ForLoomcycle(server.BaseUri));
+        }
+
+        /// <summary>The ceiling: a compiled cmdlet's WriteObject loop over pre-built objects.</summary>
+        public void WriteObjects()
+        {
+            Runspace.Run("Write-BenchObject | Out-Null");
+        }
+
+        /// <summary>The module: HTTP, SSE, JSON, the pipeline bridge and WriteObject.</summary>
+        public void InvokeRun()
+        {
+            Server.NextRun(_handler);
+            Runspace.Run("Invoke-LoomcycleRun -Agent chatty -Prompt 1 | Out-Null");
+        }
+
+        /// <summary>Both paths emit the same number of objects (checked once, outside the timing).</summary>
+        public void Verify()
+        {
+            Server.NextRun(_handler);
+            int module = (int)Runspace.Run("Invoke-LoomcycleRun -Agent chatty -Prompt 1 | Set-BenchArrival")[0].BaseObject;
+            int baseline = (int)Runspace.Run("Write-BenchObject | Set-BenchArrival")[0].BaseObject;
+            if (module != Corpus.Events || baseline != Corpus.Events)
+            {
+                throw new InvalidOperationException($"Invoke-LoomcycleRun wrote {module} objects and Write-BenchObject {baseline}; expected {Corpus.Events}.");
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Runspace.Dispose();
+            await Server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
