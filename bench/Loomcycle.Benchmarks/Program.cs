@@ -29,6 +29,7 @@ namespace Loomcycle.Benchmarks
                 return ImportScenario.Probe(args[1], args[2]);
             }
 
+
             if (args.Contains("--smoke"))
             {
                 using var watchdog = new Timer(_ =>
