@@ -29,7 +29,6 @@ namespace Loomcycle.Benchmarks
                 return ImportScenario.Probe(args[1], args[2]);
             }
 
-
             if (args.Contains("--smoke"))
             {
                 using var watchdog = new Timer(_ =>
@@ -55,8 +54,7 @@ namespace Loomcycle.Benchmarks
                     .WithWarmupCount(2)
                     .WithIterationCount(6)
                     .WithId("InProcess"))
-                .AddDiagnoser(MemoryDiagnoser.Default)
-                .WithOptions(ConfigOptions.JoinSummary);
+                .AddDiagnoser(MemoryDiagnoser.Default);
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
 
             int filter = Array.IndexOf(args, "--filter");

@@ -114,11 +114,7 @@ namespace Loomcycle
                 return null;
             }
 
-#if NET8_0_OR_GREATER
-            ev.Data = Encoding.UTF8.GetString(data);
-#else
-            ev.Data = Encoding.UTF8.GetString(data.ToArray());
-#endif
+            ev.SetRawData(data);
             if (string.IsNullOrEmpty(ev.Type))
             {
                 ev.Type = eventType; // side-channel frames (agent) carry no type: the event name is the type

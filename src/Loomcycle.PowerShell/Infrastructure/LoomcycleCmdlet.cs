@@ -72,9 +72,43 @@ namespace Loomcycle.PowerShell
             Bridge.Run(
                 async (post, token) =>
                 {
-                    await foreach (T item in source(connection, token).WithCancellation(token).ConfigureAwait(false))
+                    // Items that are ready travel together; whatever is pending goes out before waiting for more,
+                    // so nothing waits for a batch to fill (the first event reaches the pipeline at once).
+                    IAsyncEnumerator<T> items = source(connection, token).GetAsyncEnumerator(token);
+                    List<object>? batch = null;
+                    try
                     {
-                        post(item!);
+                        while (true)
+                        {
+                            ValueTask<bool> next = items.MoveNextAsync();
+                            if (!next.IsCompleted && batch is not null)
+                            {
+                                post(new PipelineBridge.Batch(batch));
+                                batch = null;
+                            }
+
+                            if (!await next.ConfigureAwait(false))
+                            {
+                                break;
+                            }
+
+                            (batch ??= new List<object>()).Add(items.Current!);
+                            if (batch.Count >= PipelineBridge.MaxBatch)
+                            {
+                                post(new PipelineBridge.Batch(batch));
+                                batch = null;
+                            }
+                        }
+                    }
+                    finally
+                    {
+                        // Items read before a failure still reach the pipeline, ahead of the error.
+                        if (batch is not null && !token.IsCancellationRequested)
+                        {
+                            post(new PipelineBridge.Batch(batch));
+                        }
+
+                        await items.DisposeAsync().ConfigureAwait(false);
                     }
                 },
                 item => onItem((T)item));

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -15,7 +16,14 @@ namespace Loomcycle.PowerShell
     /// </summary>
     internal sealed class PipelineBridge
     {
-        private const int Capacity = 1024;
+        /// <summary>Messages in flight; a message may be a <see cref="Batch"/> of up to <see cref="MaxBatch"/> items.</summary>
+        private const int Capacity = 64;
+
+        /// <summary>
+        /// Most items handed over at once. Items that are already parsed when the producer would otherwise wait for the
+        /// network travel together, so a burst costs one wake-up of the pipeline thread instead of one per item.
+        /// </summary>
+        internal const int MaxBatch = 256;
         private static readonly TimeSpan WorkerExitWait = TimeSpan.FromSeconds(5);
 
         private readonly LoomcycleCmdlet _cmdlet;
@@ -123,6 +131,13 @@ namespace Loomcycle.PowerShell
         {
             switch (message.Kind)
             {
+                case Kind.Item when message.Payload is Batch batch:
+                    foreach (object item in batch.Items)
+                    {
+                        onItem(item);
+                    }
+
+                    break;
                 case Kind.Item:
                     onItem(message.Payload);
                     break;
@@ -136,6 +151,17 @@ namespace Loomcycle.PowerShell
                     _cmdlet.WriteWarning((string)message.Payload);
                     break;
             }
+        }
+
+        /// <summary>Several items posted as one message; the pipeline thread receives them one by one, in order.</summary>
+        internal sealed class Batch
+        {
+            public Batch(List<object> items)
+            {
+                Items = items;
+            }
+
+            public List<object> Items { get; }
         }
 
         private readonly struct Message
