@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
@@ -29,6 +30,12 @@ namespace Loomcycle.Benchmarks
                 return ImportScenario.Probe(args[1], args[2]);
             }
 
+            if (args.Contains("--diag"))
+            {
+                await Diag.RunAsync();
+                return 0;
+            }
+
             if (args.Contains("--smoke"))
             {
                 using var watchdog = new Timer(_ =>
@@ -54,7 +61,8 @@ namespace Loomcycle.Benchmarks
                     .WithWarmupCount(2)
                     .WithIterationCount(6)
                     .WithId("InProcess"))
-                .AddDiagnoser(MemoryDiagnoser.Default);
+                .AddDiagnoser(MemoryDiagnoser.Default)
+                .AddColumn(StatisticColumn.Min, StatisticColumn.Median); // under load, Min is the steadiest estimate
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
 
             int filter = Array.IndexOf(args, "--filter");

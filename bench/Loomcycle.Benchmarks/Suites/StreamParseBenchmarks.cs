@@ -13,9 +13,13 @@ namespace Loomcycle.Benchmarks.Suites
         [Params(StreamShape.TextDeltas, StreamShape.ToolResults)]
         public StreamShape Shape { get; set; }
 
+        /// <summary>True: every read returns one frame, as when the server flushes each event (loomcycle does).</summary>
+        [Params(false, true)]
+        public bool FramePerRead { get; set; }
+
         [GlobalSetup]
         public void Setup() =>
-            _scenario = new ParseScenario(Shape, Shape == StreamShape.TextDeltas ? Sizes.Full.TextDeltas : Sizes.Full.ToolResults, Sizes.Full.ToolResultBytes);
+            _scenario = new ParseScenario(Shape, Shape == StreamShape.TextDeltas ? Sizes.Full.TextDeltas : Sizes.Full.ToolResults, Sizes.Full.ToolResultBytes, FramePerRead);
 
         [GlobalCleanup]
         public void Cleanup() => _scenario.Dispose();
