@@ -9,20 +9,13 @@ namespace Loomcycle.PowerShell
     /// <summary>
     /// PowerShell views of raw JSON the server passes through (memory values, snapshot envelopes, tool
     /// inputs): objects become PSCustomObjects, arrays object[], numbers Int64/Decimal/Double, the way
-    /// ConvertFrom-Json reads them. The exact JSON text stays on the original property; these views are
-    /// computed on access (CodeProperties in Loomcycle.types.ps1xml), so nothing is parsed unless asked.
+    /// ConvertFrom-Json reads them (strings stay strings, dates included). The exact JSON text stays on the
+    /// original property; the views (ScriptProperties in Loomcycle.types.ps1xml that call <see cref="FromJson"/>)
+    /// are computed on access, so nothing is parsed unless asked. ScriptProperties, not CodeProperties, because
+    /// types files load before the module's assembly and a CodeProperty's type must resolve at load time.
     /// </summary>
     public static class JsonView
     {
-        /// <summary>CodeProperty getter for MemoryEntry.ValueObject.</summary>
-        public static object? MemoryValue(PSObject instance) => FromJson((instance?.BaseObject as MemoryEntry)?.Value);
-
-        /// <summary>CodeProperty getter for Snapshot.Content.</summary>
-        public static object? SnapshotContent(PSObject instance) => FromJson((instance?.BaseObject as Snapshot)?.JsonContent);
-
-        /// <summary>CodeProperty getter for ToolUse.InputObject.</summary>
-        public static object? ToolInput(PSObject instance) => FromJson((instance?.BaseObject as ToolUse)?.Input);
-
         /// <summary>Converts JSON text to PowerShell objects; null or blank text gives null. Invalid JSON throws.</summary>
         public static object? FromJson(string? json)
         {
