@@ -39,6 +39,7 @@ namespace Loomcycle.PowerShell.Tests
         [Fact]
         public void AnInvalidAgentIdFailsBeforeSending()
         {
+            _fixture.Server.State.AddAgent("a_ok");
             var result = _fixture.Session.Run("'a/b', '..', 'a_ok' | ForEach-Object { [pscustomobject]@{ AgentId = $_ } } | Get-LoomcycleAgent");
             Assert.Equal(new[] { "GET /v1/agents/a_ok" }, _fixture.Server.Wire());
             Assert.Equal(2, result.Errors.Count);
