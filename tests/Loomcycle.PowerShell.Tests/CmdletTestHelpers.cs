@@ -29,6 +29,10 @@ namespace Loomcycle.PowerShell.Tests
             return error;
         }
 
+        /// <summary>A property of the error's exception, read by reflection (the tests see the module only through PowerShell).</summary>
+        public static object? ExceptionProperty(this ErrorRecord error, string name) =>
+            error.Exception.GetType().GetProperty(name)?.GetValue(error.Exception);
+
         public static void AssertError(ErrorRecord error, string errorId, string command, ErrorCategory category, object? target)
         {
             Assert.Equal(errorId + ",Loomcycle.PowerShell.Commands." + command, error.FullyQualifiedErrorId);
