@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
 using System.Text.Json;
+using Loomcycle.FakeServer;
 using Xunit;
 
 namespace Loomcycle.PowerShell.Tests
@@ -169,6 +170,15 @@ namespace Loomcycle.PowerShell.Tests
             Assert.Equal(2, result.Output.Count);
             Assert.All(result.Output, u => Assert.Equal("Loomcycle.User", u.TypeName()));
             Assert.Equal(new[] { "u1", "u2" }, result.Output.Select(u => u.Str("UserId")).OrderBy(x => x));
+        }
+
+        [Fact]
+        public void ARefusedTokenIsAnAuthenticationError()
+        {
+            _fixture.Server.Enqueue("GET", "/v1/_users", Faults.PlainText(401, "unauthorized"));
+            var result = _fixture.Session.Run("Get-LoomcycleUser");
+            result.AssertSingleError("Auth", "GetLoomcycleUserCommand", ErrorCategory.AuthenticationError, null);
+            Assert.Empty(result.Output);
         }
     }
 }

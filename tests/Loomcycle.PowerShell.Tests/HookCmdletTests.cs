@@ -143,5 +143,13 @@ namespace Loomcycle.PowerShell.Tests
             Assert.Empty(result.Output);
             Assert.Single(_fixture.Server.State.Hooks);
         }
+
+        [Fact]
+        public void AServerWithoutHooksIsUnavailable()
+        {
+            _fixture.Server.Enqueue("GET", "/v1/hooks", Faults.Json(503, "hooks_not_configured", "hooks are not configured"));
+            var result = _fixture.Session.Run("Get-LoomcycleHook");
+            result.AssertSingleError("Unavailable", "GetLoomcycleHookCommand", ErrorCategory.ResourceUnavailable, null);
+        }
     }
 }

@@ -128,5 +128,13 @@ namespace Loomcycle.PowerShell.Tests
             Assert.StartsWith("ParameterArgumentValidationError", errors[1].FullyQualifiedErrorId);
             CmdletTestHelpers.AssertError(errors[2], "InvalidArgument", "GetLoomcycleMemoryCommand", ErrorCategory.InvalidArgument, "..");
         }
+
+        [Fact]
+        public void ScopesFromAServerWithoutAStoreAreUnavailable()
+        {
+            _fixture.Server.Enqueue("GET", "/v1/_memory/scopes", Faults.Json(503, "store_unavailable", "store not configured"));
+            var result = _fixture.Session.Run("Get-LoomcycleMemoryScope");
+            result.AssertSingleError("Unavailable", "GetLoomcycleMemoryScopeCommand", ErrorCategory.ResourceUnavailable, null);
+        }
     }
 }

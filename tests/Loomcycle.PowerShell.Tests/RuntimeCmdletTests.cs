@@ -88,5 +88,13 @@ namespace Loomcycle.PowerShell.Tests
             Assert.Empty(_fixture.Server.Requests);
             Assert.Empty(result.Output);
         }
+
+        [Fact]
+        public void StateErrorsTargetTheServer()
+        {
+            _fixture.Server.Enqueue("GET", "/v1/_state", Faults.PlainText(403, "forbidden: token lacks admin scope"));
+            var result = _fixture.Session.Run("Get-LoomcycleRuntimeState");
+            result.AssertSingleError("Auth", "GetLoomcycleRuntimeStateCommand", ErrorCategory.PermissionDenied, Target);
+        }
     }
 }

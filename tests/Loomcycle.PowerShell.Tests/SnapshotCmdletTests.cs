@@ -349,5 +349,12 @@ namespace Loomcycle.PowerShell.Tests
             Assert.Equal(0, Server.State.RestoreCount);
             Assert.Equal("inline JSON", Assert.Single(result.Output).Str("Source")); // restored from content, not by id on the second server
         }
+
+        [Fact]
+        public void ErrorActionStopLetsScriptsCatchByExceptionType()
+        {
+            var result = Run("try { Get-LoomcycleSnapshot -Id snap_gone -ErrorAction Stop; 'not reached' } catch [Loomcycle.SnapshotNotFoundException] { 'caught ' + $_.TargetObject }");
+            Assert.Equal("caught snap_gone", Assert.Single(result.Output).ToString());
+        }
     }
 }
