@@ -413,5 +413,25 @@ namespace Loomcycle.Client.Tests
             await Server.WaitForStreamAbortAsync(HangGuard);
             release.Cancel();
         }
+        [Fact]
+        public async Task LeavingTheLoopEarly_ConnectionIsClosedNotDrainedForReuse()
+        {
+            // If the client drained the rest of the stream to pool the socket, the next call would reuse the run's connection.
+            using var release = new CancellationTokenSource();
+            Server.Enqueue("POST", "/v1/runs", Faults.HoldOpen(
+                new[] { Faults.Frame("text", "{\"type\":\"text\",\"text\":\"x\"}") },
+                Task.Delay(Timeout.Infinite, release.Token)));
+
+            await foreach (RunEvent ev in Connection.StreamRunAsync(new RunRequest { Agent = "qa", Prompt = "p" }))
+            {
+                break;
+            }
+
+            release.Cancel(); // the server now ends the response normally
+            await Connection.GetRuntimeStateAsync();
+
+            Assert.Equal(2, Server.Requests.Count);
+            Assert.NotEqual(Server.Requests[0].ConnectionId, Server.Requests[1].ConnectionId);
+        }
     }
 }
