@@ -21,6 +21,11 @@ namespace Loomcycle
             {
                 detail = $"{status} {reasonPhrase}".Trim();
             }
+            else if (detail.Length > LoomcycleException.MaxBodyTextLength)
+            {
+                // Like BodyText, the message keeps only the start of a long body (a proxy page, a dump).
+                detail = detail.Substring(0, LoomcycleException.MaxBodyTextLength) + "…";
+            }
 
             string message = $"{detail} (HTTP {status}{(code is null ? string.Empty : ", " + code)})";
             return (code is null ? null : ByCode(code, message, status, body, area))
