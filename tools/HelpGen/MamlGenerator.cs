@@ -236,6 +236,12 @@ namespace Loomcycle.HelpGen
         {
             var sets = parameters.SelectMany(p => p.Sets).Select(s => s.ParameterSetName).Where(s => s != AllSets).Distinct().ToList();
             string? defaultSet = type.GetCustomAttribute<CmdletAttribute>()!.DefaultParameterSetName;
+            if (sets.Count > 0 && !string.IsNullOrEmpty(defaultSet) && !sets.Contains(defaultSet!))
+            {
+                // A default set that no parameter names (Invoke-LoomcycleRun's Events): the shared parameters alone.
+                sets.Add(defaultSet!);
+            }
+
             if (sets.Count == 0)
             {
                 sets.Add(AllSets);
