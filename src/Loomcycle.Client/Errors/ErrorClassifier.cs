@@ -21,6 +21,11 @@ namespace Loomcycle
             {
                 detail = $"{status} {reasonPhrase}".Trim();
             }
+            else if (detail.Length > LoomcycleException.MaxBodyTextLength)
+            {
+                // A proxy page or a runaway body: the message keeps an excerpt, like BodyText.
+                detail = detail.Substring(0, LoomcycleException.MaxBodyTextLength) + "…";
+            }
 
             string message = $"{detail} (HTTP {status}{(code is null ? string.Empty : ", " + code)})";
             return (code is null ? null : ByCode(code, message, status, body, area))
