@@ -13,10 +13,12 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
     public sealed class CancellationTests : IClassFixture<ServerAndSession>
     {
         private readonly ServerAndSession _fixture;
+        private readonly Xunit.Abstractions.ITestOutputHelper _output;
 
-        public CancellationTests(ServerAndSession fixture)
+        public CancellationTests(ServerAndSession fixture, Xunit.Abstractions.ITestOutputHelper output)
         {
             _fixture = fixture;
+            _output = output;
         }
 
         private FakeLoomcycleServer Server => _fixture.Server;
@@ -71,7 +73,7 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
             // Select-Object is not in the hosted engine; Select-FirstTest (a test cmdlet) throws the same
             // StopUpstreamCommandsException that Select-Object -First throws, so the engine's real stop path runs.
             _fixture.Session.Run("Import-Module -Assembly $testAssembly", new System.Collections.Generic.Dictionary<string, object?> { ["testAssembly"] = typeof(SelectFirstTestCommand).Assembly }).ThrowIfErrors();
-            const string script = "Invoke-LoomcycleRun -Agent slow -Prompt x | Select-FirstTest -Type text -First 1; 'after the pipeline'";
+            const string script = "Invoke-LoomcycleRun -Agent slow -Prompt x -AgentId r9_probe | Select-FirstTest -Type text -First 1; 'after the pipeline'";
             int aborts = Server.StreamsAbortedByClient;
             var result = _fixture.Session.Run(script);
 
@@ -79,8 +81,12 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
             Assert.Equal(2, result.Output.Count);
             Assert.Equal("slow1 ", result.Output[0].Properties["Text"].Value);
             Assert.Equal("after the pipeline", result.Output[1].BaseObject);
-            await Server.WaitForStreamAbortsAsync(aborts + 1, HangGuard); // the run's connection was closed (the server cancels the run)
+            await Server.WaitForStreamAbortsAsync(aborts + 1, HangGuard); // the run's connection was closed
             await AssertNoWorkerLeftAsync();
+
+            // R9: closing a non-interactive run's stream makes the server cancel the run.
+            await WaitUntilAsync(() => Server.State.FindAgent("r9_probe")?.Status == "cancelled", "the run to be recorded as cancelled");
+            Assert.Equal("client disconnected", Server.State.FindAgent("r9_probe")!.StopReason);
         }
 
         [Fact]
@@ -98,14 +104,20 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
         [Fact]
         public async Task TwentyCancelCyclesLeaveNoWorkerAndNoOpenStream()
         {
+            var stopTimes = new System.Collections.Generic.List<double>();
             for (int i = 0; i < 20; i++)
             {
                 using System.Management.Automation.PowerShell ps = _fixture.Session.Create("Invoke-LoomcycleRun -Agent hold -Prompt x");
                 var output = new PSDataCollection<PSObject>();
                 IAsyncResult running = ps.BeginInvoke<PSObject, PSObject>(null, output);
                 await WaitUntilAsync(() => output.Any(o => o.Properties["Type"]?.Value as string == "text"), "the first text event");
+                var watch = System.Diagnostics.Stopwatch.StartNew();
                 await StopAsync(ps, running);
+                stopTimes.Add(watch.Elapsed.TotalMilliseconds);
             }
+
+            stopTimes.Sort();
+            _output.WriteLine($"R4: Stop() returned after p50 {stopTimes[stopTimes.Count / 2]:0.0} ms, max {stopTimes[^1]:0.0} ms over {stopTimes.Count} cycles (reported, not asserted)");
 
             await WaitUntilAsync(() => Server.OpenStreams == 0 && Server.HeldCount == 0, "all streams closed");
             await AssertNoWorkerLeftAsync();
