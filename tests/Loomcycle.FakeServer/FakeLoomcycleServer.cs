@@ -155,6 +155,10 @@ public sealed class FakeLoomcycleServer : IAsyncDisposable
     internal static FakeLoomcycleServer? FromContext(HttpContext ctx) =>
         ctx.Items.TryGetValue(ContextKey, out object? s) ? s as FakeLoomcycleServer : null;
 
+    /// <summary>A token that fires when the client leaves or the server shuts down.</summary>
+    internal CancellationTokenSource LinkRequest(HttpContext ctx) =>
+        CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _shutdown.Token);
+
     internal long NextRequestSeq() => Interlocked.Increment(ref _requestSeq);
 
     internal void Record(long seq, RecordedRequest request)

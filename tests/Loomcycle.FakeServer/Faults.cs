@@ -56,6 +56,9 @@ public static class Faults
     public static Func<HttpContext, Task> Status(int status, string? contentType = null, string body = "") =>
         ctx => Responses.WriteAsync(ctx, status, contentType, Encoding.UTF8.GetBytes(body));
 
+    /// <summary>200 SSE with the real headers and no frames at all (the response ends at once).</summary>
+    public static Func<HttpContext, Task> RawSse() => RawSse(Array.Empty<string>());
+
     /// <summary>200 SSE with the real headers; each chunk is written and flushed separately, then the response ends.</summary>
     public static Func<HttpContext, Task> RawSse(params string[] chunks) =>
         RawSse(chunks.Select(c => (Encoding.UTF8.GetBytes(c), TimeSpan.Zero)));
@@ -149,16 +152,17 @@ public static class Faults
         byte[] block = new byte[Chunk];
         for (int i = 0; i < block.Length; i++) block[i] = pattern[i % pattern.Length];
         long written = 0;
+        using var scope = new StreamScope(ctx);
         try
         {
             while (written < bytes)
             {
                 int n = (int)Math.Min(block.Length, bytes - written);
-                await ctx.Response.Body.WriteAsync(block.AsMemory(0, n), ctx.RequestAborted).ConfigureAwait(false);
+                await ctx.Response.Body.WriteAsync(block.AsMemory(0, n), scope.Token).ConfigureAwait(false);
                 written += n;
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException && ctx.RequestAborted.IsCancellationRequested) { }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException && scope.Token.IsCancellationRequested) { }
     };
 
     /// <summary>200 <c>application/json</c> on an SSE route.</summary>

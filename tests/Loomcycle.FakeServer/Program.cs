@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -51,12 +52,13 @@ internal static class Program
         if (demo) DemoData.Seed(server.State);
 
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        void OnSignal(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true;
             stop.Cancel();
-        };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        }
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
         Console.WriteLine($"Fake loomcycle server listening on http://127.0.0.1:{server.Port}");
         Console.WriteLine($"  mode: {(options.NewServer ? "NEW" : "OLD")}, auth: {(options.Token is null ? "open" : "bearer")}, " +
@@ -68,7 +70,9 @@ internal static class Program
 
         try { await Task.Delay(Timeout.Infinite, stop.Token); }
         catch (OperationCanceledException) { }
-        Console.WriteLine("stopping");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await server.DisposeAsync();
+        Console.WriteLine($"stopped in {watch.ElapsedMilliseconds} ms");
         return 0;
     }
 

@@ -23,7 +23,7 @@ namespace Loomcycle
             }
             else if (detail.Length > LoomcycleException.MaxBodyTextLength)
             {
-                // A proxy page or a runaway body: the message keeps an excerpt, like BodyText.
+                // Like BodyText, the message keeps only the start of a long body (a proxy page, a dump).
                 detail = detail.Substring(0, LoomcycleException.MaxBodyTextLength) + "…";
             }
 

@@ -30,6 +30,9 @@ namespace Loomcycle
                 handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
             }
 
+            // A run stream left early (break, Select-Object -First, Ctrl+C) must close its connection at once, so the
+            // server cancels the run now; the default would keep reading the open stream for up to 2 s to reuse the socket.
+            handler.ResponseDrainTimeout = TimeSpan.Zero;
             return handler;
 #else
             var handler = new HttpClientHandler

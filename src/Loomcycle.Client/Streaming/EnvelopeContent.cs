@@ -30,6 +30,8 @@ namespace Loomcycle
             await stream.WriteAsync(_prefix, 0, _prefix.Length).ConfigureAwait(false);
             using (var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
             {
+                // A UTF-8 byte order mark (Windows PowerShell's -Encoding UTF8 writes one) is not JSON: leave it out.
+                file.Position = BomLength(file);
                 await file.CopyToAsync(stream, 81920).ConfigureAwait(false);
             }
 
@@ -38,8 +40,27 @@ namespace Loomcycle
 
         protected override bool TryComputeLength(out long length)
         {
-            length = _prefix.Length + new FileInfo(_path).Length + _suffix.Length;
+            long bom;
+            using (var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 16))
+            {
+                bom = BomLength(file);
+            }
+
+            length = _prefix.Length + new FileInfo(_path).Length - bom + _suffix.Length;
             return true;
+        }
+
+        private static long BomLength(FileStream file)
+        {
+            var head = new byte[3];
+            int read = 0;
+            int n;
+            while (read < head.Length && (n = file.Read(head, read, head.Length - read)) > 0)
+            {
+                read += n;
+            }
+
+            return read == 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0;
         }
     }
 }

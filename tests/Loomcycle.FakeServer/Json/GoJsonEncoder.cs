@@ -47,6 +47,8 @@ internal sealed class GoJsonEncoder : JavaScriptEncoder
             '\n' => "\\n",
             '\r' => "\\r",
             '\t' => "\\t",
+            '\b' => "\\b",
+            '\f' => "\\f",
             _ => null,
         };
         if (escaped is null && WillEncode(unicodeScalar))

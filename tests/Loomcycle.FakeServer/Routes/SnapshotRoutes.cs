@@ -130,9 +130,10 @@ internal static partial class SnapshotRoutes
         }
         if (HttpMethods.IsHead(rc.Http.Request.Method)) return;
         rc.Http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        await r.Body.WriteAsync(prefix, rc.Http.RequestAborted);
-        await s.WriteEnvelopeAsync(r.Body, rc.Http.RequestAborted);
-        await r.Body.WriteAsync(suffix, rc.Http.RequestAborted);
+        using var cts = rc.Server.LinkRequest(rc.Http);
+        await r.Body.WriteAsync(prefix, cts.Token);
+        await s.WriteEnvelopeAsync(r.Body, cts.Token);
+        await r.Body.WriteAsync(suffix, cts.Token);
     }
 
     private static byte[] TryCompact(byte[] envelope)
@@ -159,7 +160,8 @@ internal static partial class SnapshotRoutes
         }
         if (HttpMethods.IsHead(rc.Http.Request.Method)) return;
         rc.Http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        await s.WriteEnvelopeAsync(r.Body, rc.Http.RequestAborted);
+        using var cts = rc.Server.LinkRequest(rc.Http);
+        await s.WriteEnvelopeAsync(r.Body, cts.Token);
     }
 
     private static Task RestoreAsync(RequestContext rc)

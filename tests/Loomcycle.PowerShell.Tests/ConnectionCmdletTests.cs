@@ -1,0 +1,115 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using Loomcycle.FakeServer;
+using Xunit;
+
+namespace Loomcycle.PowerShell.Tests
+{
+    public sealed class ConnectionCmdletTests : IAsyncLifetime
+    {
+        private const string Token = "tok-Connection-3f9a1c7e5b";
+        private FakeLoomcycleServer _server = null!;
+
+        public async Task InitializeAsync() => _server = await FakeLoomcycleServer.StartAsync(new FakeServerOptions { Token = Token });
+
+        public async Task DisposeAsync() => await _server.DisposeAsync();
+
+        private static System.Security.SecureString Secure(string value) => new System.Net.NetworkCredential(string.Empty, value).SecurePassword;
+
+        [Fact]
+        public void ConnectMakesTheConnectionCurrentAndTheTokenTravelsOnlyInTheHeader()
+        {
+            using var session = new PowerShellSession();
+            var result = session.Run(
+                "Connect-Loomcycle -BaseUrl $url -Token $secure; Get-LoomcycleConnection; Get-LoomcycleHealth; Test-LoomcycleConnection",
+                new System.Collections.Generic.Dictionary<string, object?> { ["url"] = _server.BaseUri.ToString(), ["secure"] = Secure(Token) });
+            result.ThrowIfErrors();
+
+            PSObject connection = result.Output[0];
+            Assert.Equal(_server.BaseUri.ToString(), connection.Str("BaseUri"));
+            Assert.Equal(true, connection.Prop("HasToken"));
+            Assert.Equal("Connect-Loomcycle", connection.Str("Source"));
+            Assert.Equal(true, result.Output[1].Prop("Ok"));
+            Assert.Equal(true, result.Output[2].BaseObject);
+            Assert.DoesNotContain(Token, result.Everything());
+
+            RecordedRequest users = _server.Requests.Single(r => r.Path == "/v1/_users");
+            Assert.Equal("Bearer " + Token, users.Headers["Authorization"]);
+            RecordedRequest health = _server.Requests.First(r => r.Path == "/healthz");
+            Assert.False(health.Headers.ContainsKey("Authorization")); // /healthz needs no token, so none is sent
+        }
+
+        [Fact]
+        public void TestConnectionIsFalseWhenTheTokenIsRefusedAndWhenNothingListens()
+        {
+            using var session = new PowerShellSession();
+            var wrong = session.Run(
+                "Connect-Loomcycle $url -Token $secure; Test-LoomcycleConnection -Verbose",
+                new System.Collections.Generic.Dictionary<string, object?> { ["url"] = _server.BaseUri.ToString(), ["secure"] = Secure("not-the-token") });
+            Assert.Equal(false, wrong.Output.Last().BaseObject);
+            Assert.Contains(wrong.Verbose, v => v.Contains("refused the token"));
+
+            var down = session.Run("Connect-Loomcycle http://127.0.0.1:1; Test-LoomcycleConnection");
+            Assert.Equal(false, down.Output.Last().BaseObject);
+            Assert.Empty(down.Errors);
+        }
+
+        [Fact]
+        public void AWrongTokenFailsTheRunBeforeAnyEventWithAnAuthErrorRecord()
+        {
+            using var session = new PowerShellSession();
+            var result = session.Run(
+                "Connect-Loomcycle $url -Token $secure; Invoke-LoomcycleRun echo hi",
+                new System.Collections.Generic.Dictionary<string, object?> { ["url"] = _server.BaseUri.ToString(), ["secure"] = Secure("wrong-token-123") });
+            Assert.Empty(result.Output);
+            ErrorRecord error = Assert.Single(result.Errors);
+            Assert.Equal("Auth,Loomcycle.PowerShell.Commands.InvokeLoomcycleRunCommand", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
+            Assert.Equal(401, PSObject.AsPSObject(error.Exception).Prop("StatusCode"));
+        }
+
+        [Fact]
+        public void NoDefaultKeepsTheCurrentConnectionAndDisconnectForgetsIt()
+        {
+            using var session = new PowerShellSession();
+            var result = session.Run(@"
+                Connect-Loomcycle http://127.0.0.1:9
+                $other = Connect-Loomcycle http://127.0.0.1:10 -PassThru -NoDefault
+                (Get-LoomcycleConnection).BaseUri.Port
+                $other.BaseUri.Port
+                Disconnect-Loomcycle
+                (Get-LoomcycleConnection -Current) -eq $null
+                (Get-LoomcycleConnection).Source");
+            result.ThrowIfErrors();
+            Assert.Equal(new object[] { 9, 10, true }, result.Output.Take(3).Select(o => o.BaseObject));
+            Assert.Contains(result.Output[3].ToString(), new[] { "Default", "Environment" });
+        }
+
+        [Theory]
+        [InlineData("http://loomcycle.example.com")]
+        [InlineData("http://localhost.evil.example")]
+        [InlineData("http://127.0.0.1.nip.io")]
+        public void ATokenIsRefusedOverPlainHttpToAHostThatIsNotLoopback(string url)
+        {
+            using var session = new PowerShellSession();
+            var result = session.Run("Connect-Loomcycle $url -Token $secure", new System.Collections.Generic.Dictionary<string, object?> { ["url"] = url, ["secure"] = Secure("secret-123456") });
+            ErrorRecord error = Assert.Single(result.AllErrors);
+            Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+            Assert.Contains("-AllowUnencryptedAuthentication", error.Exception.Message);
+
+            var allowed = session.Run("Connect-Loomcycle $url -Token $secure -AllowUnencryptedAuthentication -PassThru", new System.Collections.Generic.Dictionary<string, object?> { ["url"] = url, ["secure"] = Secure("secret-123456") });
+            allowed.ThrowIfErrors();
+        }
+
+        [Fact]
+        public void UserInfoInTheBaseUrlIsRefused()
+        {
+            using var session = new PowerShellSession();
+            var result = session.Run("Connect-Loomcycle 'http://localhost:80@evil.example/'");
+            ErrorRecord error = Assert.Single(result.AllErrors);
+            Assert.Contains("user information", error.Exception.Message);
+        }
+    }
+}
