@@ -6,6 +6,12 @@ namespace Loomcycle
     /// <summary>One pooled handler per connection, configured for an API client: no redirects, no cookies.</summary>
     internal static class HandlerFactory
     {
+        /// <summary>
+        /// Connections per server. Windows PowerShell's default is 2, which two open streams exhaust (a cancel
+        /// would then wait behind them); a bound still keeps a burst of parallel calls from opening a socket each.
+        /// </summary>
+        internal const int MaxConnectionsPerServer = 256;
+
         public static HttpMessageHandler Create(LoomcycleConnectionOptions options)
         {
 #if NET8_0_OR_GREATER
@@ -17,6 +23,7 @@ namespace Loomcycle
                 // Below the server's 120 s keep-alive idle timeout, so we never reuse a socket it is closing.
                 PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
                 PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+                MaxConnectionsPerServer = MaxConnectionsPerServer,
             };
             if (options.SkipCertificateCheck)
             {
@@ -33,7 +40,7 @@ namespace Loomcycle
                 AllowAutoRedirect = false,
                 UseCookies = false,
                 // .NET Framework allows 2 connections per host by default: an open stream would starve a cancel.
-                MaxConnectionsPerServer = 256,
+                MaxConnectionsPerServer = MaxConnectionsPerServer,
             };
             if (options.SkipCertificateCheck)
             {

@@ -61,6 +61,10 @@ namespace Loomcycle
             {
                 using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 idle.CancelAfter(_idleTimeout);
+#if !NET8_0_OR_GREATER
+                // .NET Framework's response stream ignores the token (corefx#34325): closing it is what ends the read.
+                using CancellationTokenRegistration closeOnIdle = idle.Token.Register(static s => ((Stream)s!).Dispose(), _inner);
+#endif
                 try
                 {
                     read = await _inner.ReadAsync(buffer, offset, count, idle.Token).ConfigureAwait(false);
