@@ -110,9 +110,14 @@ namespace Loomcycle
                         bool neverSent = IsConnectFailure(ex);
                         failure = new LoomcycleConnectionException(
                             SecretRedactor.Redact($"{described} failed: {Flatten(ex)}", Combine(extraSecrets))!, 0, null, null, ex) { Target = route.Target };
-                        if ((neverSent || repeatability == Repeatability.Idempotent) && TryPlanRetry(attempt, null, ref waited, out TimeSpan pause))
+
+                        // A refused certificate will not be accepted by waiting; everything else that failed before any
+                        // response may be retried: always when nothing was sent, otherwise only if the request is idempotent.
+                        if (!IsCertificateFailure(ex)
+                            && (neverSent || repeatability == Repeatability.Idempotent)
+                            && TryPlanRetry(attempt, null, ref waited, out TimeSpan pause))
                         {
-                            LoomcycleDiagnostics.Verbose($"{failure.Message} Retrying in {pause.TotalSeconds:0.#} s.");
+                            LoomcycleDiagnostics.Verbose($"{failure.Message} Retry {attempt + 1} of {_retry.MaximumRetryCount} in {pause.TotalSeconds:0.##} s.");
                             await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
                             continue;
                         }
@@ -121,9 +126,17 @@ namespace Loomcycle
                     }
                     catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                     {
-                        // The handler's own connect timeout fired.
-                        throw new LoomcycleTimeoutException(
+                        // The handler's own connect timeout fired: nothing was sent, so another attempt is safe.
+                        failure = new LoomcycleTimeoutException(
                             $"{described}: could not connect to {BaseUri.Authority} within {_options.ConnectTimeout.TotalSeconds:0.#} s.", 0, null, null, ex) { Target = route.Target };
+                        if (TryPlanRetry(attempt, null, ref waited, out TimeSpan pause))
+                        {
+                            LoomcycleDiagnostics.Verbose($"{failure.Message} Retry {attempt + 1} of {_retry.MaximumRetryCount} in {pause.TotalSeconds:0.##} s.");
+                            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                            continue;
+                        }
+
+                        throw failure;
                     }
 
                     if (response.IsSuccessStatusCode)
@@ -140,7 +153,9 @@ namespace Loomcycle
 
                 if (RetryPolicy.IsRetryable(failure) && TryPlanRetry(attempt, failure.RetryAfter, ref waited, out TimeSpan delay))
                 {
-                    LoomcycleDiagnostics.Verbose($"{described} answered {failure.StatusCode}{(failure.Code is null ? string.Empty : " " + failure.Code)}; retrying in {delay.TotalSeconds:0.#} s.");
+                    LoomcycleDiagnostics.Verbose(
+                        $"{described} answered {failure.StatusCode}{(failure.Code is null ? string.Empty : " " + failure.Code)}" +
+                        $"{(failure.RetryAfter is TimeSpan advised ? $" (Retry-After {advised.TotalSeconds:0.##} s)" : string.Empty)}; retry {attempt + 1} of {_retry.MaximumRetryCount} in {delay.TotalSeconds:0.##} s.");
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -305,6 +320,19 @@ namespace Loomcycle
                 if (inner is WebException web)
                 {
                     return web.Status == WebExceptionStatus.ConnectFailure || web.Status == WebExceptionStatus.NameResolutionFailure;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsCertificateFailure(HttpRequestException ex)
+        {
+            for (Exception? inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+            {
+                if (inner is System.Security.Authentication.AuthenticationException)
+                {
+                    return true;
                 }
             }
 

@@ -202,6 +202,7 @@ public sealed class FakeLoomcycleServer : IAsyncDisposable
             k.Listen(IPAddress.Loopback, Options.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
+                if (Options.HttpsCertificate is not null) listen.UseHttps(Options.HttpsCertificate);
                 listen.Use(next => async connection =>
                 {
                     Interlocked.Increment(ref _connectionsOpened);
@@ -226,7 +227,7 @@ public sealed class FakeLoomcycleServer : IAsyncDisposable
         IServerAddressesFeature? addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>();
         string address = addresses?.Addresses.FirstOrDefault() ?? throw new InvalidOperationException("Kestrel reported no address");
         var bound = new Uri(address);
-        BaseUri = new Uri($"http://127.0.0.1:{bound.Port}/");
+        BaseUri = new Uri($"{(Options.HttpsCertificate is null ? "http" : "https")}://{Options.BaseHost}:{bound.Port}/");
     }
 
     /// <summary>Stops within about a second, even with open streams: every stream and held run is ended first.</summary>

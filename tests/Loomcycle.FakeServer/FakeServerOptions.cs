@@ -41,6 +41,13 @@ public sealed class FakeServerOptions
     /// (see <c>Routes/StreamedRestore</c>); their recorded request has an empty body.</summary>
     public long StreamRequestBodyAbove { get; set; } = 64L << 20;
 
+    /// <summary>When set, the server listens with TLS using this certificate and <see cref="FakeLoomcycleServer.BaseUri"/>
+    /// is <c>https://</c> (TLS tests: self-signed, expired or wrong-host certificates).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? HttpsCertificate { get; set; }
+
+    /// <summary>The host name put in <see cref="FakeLoomcycleServer.BaseUri"/> (default 127.0.0.1; e.g. "localhost").</summary>
+    public string BaseHost { get; set; } = "127.0.0.1";
+
     /// <summary>Version reported by NEW's <c>/healthz</c>.</summary>
     public string Version { get; set; } = "v1.59.0";
 }

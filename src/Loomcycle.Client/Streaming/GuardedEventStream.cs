@@ -61,6 +61,10 @@ namespace Loomcycle
             {
                 using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 idle.CancelAfter(_idleTimeout);
+#if !NET8_0_OR_GREATER
+                // .NET Framework's response stream ignores the token (corefx#34325): closing it is what ends the read.
+                using CancellationTokenRegistration closeOnIdle = idle.Token.Register(static s => ((Stream)s!).Dispose(), _inner);
+#endif
                 try
                 {
                     read = await _inner.ReadAsync(buffer, offset, count, idle.Token).ConfigureAwait(false);
@@ -152,7 +156,9 @@ namespace Loomcycle
             _lastWasCarriageReturn = false;
             _lineHasBytes = true;
             _eventBytes += count;
-            if (_eventBytes > _maxEventBytes)
+            // At the cap, not past it: the parser doubles its buffer only once a full buffer holds no line end,
+            // so with a power-of-two cap it never allocates the next size up (2 x the cap) for a hostile line.
+            if (_eventBytes >= _maxEventBytes)
             {
                 throw new LoomcycleProtocolException(
                     $"A server-sent event exceeded {_maxEventBytes / (1024 * 1024)} MiB without ending; the stream was closed to bound memory.");

@@ -69,7 +69,7 @@ namespace Loomcycle
                     {
                         Result.EndedMidFrame = guarded.EndedMidFrame;
                         throw new LoomcycleConnectionException(
-                            $"The run stream broke after {sequence} events: {_connection.Redact(ex.Message, _secrets)}", 0, null, null, ex)
+                            $"The run stream broke after {sequence} events{(guarded.EndedMidFrame ? ", in the middle of an event" : string.Empty)}: {_connection.Redact(ex.Message, _secrets)}", 0, null, null, ex)
                         { Target = Result.RunId ?? Result.AgentId };
                     }
 

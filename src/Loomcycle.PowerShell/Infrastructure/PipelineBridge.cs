@@ -26,7 +26,12 @@ namespace Loomcycle.PowerShell
         internal const int MaxBatch = 256;
         private static readonly TimeSpan WorkerExitWait = TimeSpan.FromSeconds(5);
 
+        private static int _activeWorkers;
+
         private readonly LoomcycleCmdlet _cmdlet;
+
+        /// <summary>Bridge workers still running in this process (tests check that a stopped pipeline leaves none behind).</summary>
+        internal static int ActiveWorkers => Volatile.Read(ref _activeWorkers);
 
         public PipelineBridge(LoomcycleCmdlet cmdlet)
         {
@@ -70,6 +75,7 @@ namespace Loomcycle.PowerShell
                 RetryInterval = _cmdlet.RetryIntervalSec is int seconds ? TimeSpan.FromSeconds(seconds) : null,
             };
 
+            Interlocked.Increment(ref _activeWorkers);
             Task worker = Task.Run(async () =>
             {
                 LoomcycleCallContext.Current = context;
@@ -79,7 +85,16 @@ namespace Loomcycle.PowerShell
                 }
                 finally
                 {
-                    queue.CompleteAdding();
+                    try
+                    {
+                        queue.CompleteAdding();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // The pipeline side gave up waiting and is gone.
+                    }
+
+                    Interlocked.Decrement(ref _activeWorkers);
                 }
             });
 

@@ -1,0 +1,184 @@
+using System;
+using System.IO;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Loomcycle.FakeServer;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Loomcycle.Client.Tests
+{
+    [CollectionDefinition(Name, DisableParallelization = true)]
+    public sealed class MemoryMeasurementCollection
+    {
+        public const string Name = "Memory measurements (run alone)";
+    }
+
+    /// <summary>
+    /// A hostile stream (one line that never ends) is cut off after about MaximumEventBytes, with the bytes
+    /// read counted below the parser and the memory allocated measured with the GC's counters. Runs alone so
+    /// other tests do not disturb the process-wide counters.
+    /// </summary>
+    [Collection(MemoryMeasurementCollection.Name)]
+    public sealed class BoundedMemoryTests : EngineTest
+    {
+        private readonly ITestOutputHelper _output;
+
+        public BoundedMemoryTests(ServerFixture fixture, ITestOutputHelper output) : base(fixture)
+        {
+            _output = output;
+        }
+
+        private async Task<(LoomcycleProtocolException Error, CountingHandler Counter)> ReadEndlessLineAsync(int? maximumEventBytes)
+        {
+            Server.Enqueue("POST", "/v1/runs", Faults.EndlessLine());
+            using var counter = new CountingHandler();
+            LoomcycleConnection connection = Connect(configure: o =>
+            {
+                o.Handler = counter;
+                if (maximumEventBytes is int cap)
+                {
+                    o.MaximumEventBytes = cap;
+                }
+            });
+
+            LoomcycleProtocolException error;
+            using (RunStream stream = await connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p" }))
+            {
+                error = await Assert.ThrowsAsync<LoomcycleProtocolException>(() => DrainAsync(stream));
+            }
+
+            await Server.WaitForStreamAbortAsync(HangGuard); // the connection was closed, not read further
+            return (error, counter);
+        }
+
+        [Fact]
+        public async Task EndlessLine_OneMiBCap_ProtocolExceptionAfterAboutTheCap()
+        {
+            const int cap = 1024 * 1024;
+
+            var (error, counter) = await ReadEndlessLineAsync(cap);
+
+            _output.WriteLine($"cap {cap} B, read {counter.BytesRead} B, largest read {counter.LargestRead} B");
+            Assert.Contains("1 MiB", error.Message);
+            Assert.True(counter.BytesRead >= cap, $"read {counter.BytesRead}");
+            Assert.True(counter.BytesRead <= cap + counter.LargestRead, $"read {counter.BytesRead}, largest read {counter.LargestRead}");
+            Assert.True(counter.LargestRead <= 1024 * 1024, $"largest read {counter.LargestRead}");
+        }
+
+        [Fact]
+        public async Task EndlessLine_Default32MiBCap_BytesReadAndMemoryBounded()
+        {
+            const int cap = 32 * 1024 * 1024;
+            Assert.Equal(cap, new LoomcycleConnectionOptions().MaximumEventBytes);
+            long heldBefore = GC.GetTotalMemory(forceFullCollection: true);
+            long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+
+            var (error, counter) = await ReadEndlessLineAsync(null);
+
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            long held = GC.GetTotalMemory(forceFullCollection: true) - heldBefore;
+            _output.WriteLine($"cap {cap} B, read {counter.BytesRead} B, largest read {counter.LargestRead} B, allocated {allocated / (1024 * 1024)} MiB, still held after a full GC {held / (1024 * 1024)} MiB");
+            Assert.Contains("32 MiB", error.Message);
+            Assert.True(counter.BytesRead >= cap, $"read {counter.BytesRead}");
+            Assert.True(counter.BytesRead <= cap + counter.LargestRead, $"read {counter.BytesRead}, largest read {counter.LargestRead}");
+            Assert.True(counter.LargestRead <= 1024 * 1024, $"largest read {counter.LargestRead}");
+            // The parser's buffer doubles up to the line it holds (about 2 x the cap in all); an unguarded parser
+            // allocates some 2 GiB before it fails at 1 GiB (pitfalls 1.3). The counter is process-wide, so it also
+            // sees the in-process fake server's writes: the bound leaves room for them.
+            Assert.True(allocated <= 8L * cap, $"allocated {allocated} B");
+            Assert.True(held <= 3L * cap, $"held {held} B");
+        }
+
+        /// <summary>Counts the response bytes the engine reads (below the SSE parser and the guard).</summary>
+        private sealed class CountingHandler : DelegatingHandler
+        {
+            private long _bytes;
+            private long _largest;
+
+            public CountingHandler() : base(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ResponseDrainTimeout = TimeSpan.Zero }) { }
+
+            public long BytesRead => Interlocked.Read(ref _bytes);
+
+            public long LargestRead => Interlocked.Read(ref _largest);
+
+            protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
+                HttpContent inner = response.Content;
+                var counted = new StreamContent(new CountingStream(await inner.ReadAsStreamAsync(cancellationToken), this));
+                foreach (var header in inner.Headers)
+                {
+                    counted.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+
+                response.Content = counted;
+                return response;
+            }
+
+            private void Count(int read)
+            {
+                Interlocked.Add(ref _bytes, read);
+                long largest;
+                while (read > (largest = Interlocked.Read(ref _largest)) && Interlocked.CompareExchange(ref _largest, read, largest) != largest)
+                {
+                }
+            }
+
+            private sealed class CountingStream : Stream
+            {
+                private readonly Stream _inner;
+                private readonly CountingHandler _owner;
+
+                public CountingStream(Stream inner, CountingHandler owner)
+                {
+                    _inner = inner;
+                    _owner = owner;
+                }
+
+                public override bool CanRead => true;
+                public override bool CanSeek => false;
+                public override bool CanWrite => false;
+                public override long Length => throw new NotSupportedException();
+                public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+                public override int Read(byte[] buffer, int offset, int count)
+                {
+                    int n = _inner.Read(buffer, offset, count);
+                    _owner.Count(n);
+                    return n;
+                }
+
+                public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+                {
+                    int n = await _inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken);
+                    _owner.Count(n);
+                    return n;
+                }
+
+                public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+                {
+                    int n = await _inner.ReadAsync(buffer, cancellationToken);
+                    _owner.Count(n);
+                    return n;
+                }
+
+                protected override void Dispose(bool disposing)
+                {
+                    if (disposing)
+                    {
+                        _inner.Dispose();
+                    }
+
+                    base.Dispose(disposing);
+                }
+
+                public override void Flush() { }
+                public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+                public override void SetLength(long value) => throw new NotSupportedException();
+                public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            }
+        }
+    }
+}

@@ -1,0 +1,437 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Loomcycle.FakeServer;
+using Xunit;
+
+namespace Loomcycle.Client.Tests
+{
+    /// <summary>
+    /// Reading run streams: the stream.test.ts cases (adapted: a trailing frame without its blank line is
+    /// discarded and reported through <see cref="RunResult.EndedMidFrame"/>), a newline × trickle matrix over
+    /// loomcycle-shaped frames, error frames, panic lines and unknown event names.
+    /// </summary>
+    public sealed class SseStreamTests : EngineTest
+    {
+        public SseStreamTests(ServerFixture fixture) : base(fixture) { }
+
+        private async Task<(List<RunEvent> Events, RunStream Stream)> RunAsync(Func<Microsoft.AspNetCore.Http.HttpContext, Task> handler)
+        {
+            Server.Enqueue("POST", "/v1/runs", handler);
+            RunStream stream = await Connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p" });
+            return (await DrainAsync(stream), stream);
+        }
+
+        private Task<(List<RunEvent> Events, RunStream Stream)> RunAsync(params string[] chunks) => RunAsync(Faults.RawSse(chunks));
+
+        [Fact]
+        public async Task StreamTestTs_ThreeWellFormedFrames_ThreeEventsInOrder()
+        {
+            var (events, stream) = await RunAsync(
+                "event: started\ndata: {\"type\":\"started\"}\n\n" +
+                "event: text\ndata: {\"type\":\"text\",\"text\":\"hi\"}\n\n" +
+                "event: done\ndata: {\"type\":\"done\",\"stop_reason\":\"end_turn\"}\n\n");
+
+            Assert.Equal(new[] { "started", "text", "done" }, events.Select(e => e.Type));
+            Assert.Equal("hi", events[1].Text);
+            Assert.Equal("end_turn", events[2].StopReason);
+            Assert.True(stream.Result.Succeeded);
+            Assert.Equal("hi", stream.Result.Text);
+        }
+
+        [Fact]
+        public async Task StreamTestTs_OneFrameSplitAcrossFiveChunksMidLine_OneEvent()
+        {
+            var (events, _) = await RunAsync("event: te", "xt\ndata: {\"type\":\"te", "xt\",\"text\":\"hel", "lo\"}\n", "\n");
+
+            RunEvent only = Assert.Single(events);
+            Assert.Equal("text", only.Type);
+            Assert.Equal("hello", only.Text);
+        }
+
+        [Fact]
+        public async Task StreamTestTs_CrlfLineEndings_Parsed()
+        {
+            var (events, _) = await RunAsync("event: text\r\ndata: {\"type\":\"text\",\"text\":\"crlf\"}\r\n\r\n");
+
+            Assert.Equal("crlf", Assert.Single(events).Text);
+        }
+
+        [Fact]
+        public async Task StreamTestTs_MalformedJson_SkippedWithWarning_NextFrameDelivered()
+        {
+            var diagnostics = new ConcurrentQueue<(DiagnosticLevel Level, string Message)>();
+            LoomcycleCallContext.Current = new LoomcycleCallContext { Diagnostics = (level, message) => diagnostics.Enqueue((level, message)) };
+            try
+            {
+                var (events, stream) = await RunAsync(
+                    "event: bad\ndata: {not json\n\n",
+                    "event: text\ndata: {\"type\":\"text\",\"text\":\"ok\"}\n\n");
+
+                Assert.Equal("ok", Assert.Single(events).Text);
+                Assert.Equal(1, stream.SkippedFrames);
+                var warning = Assert.Single(diagnostics, d => d.Level == DiagnosticLevel.Warning);
+                Assert.Contains("'bad'", warning.Message);
+                Assert.Contains("{not json", warning.Message);
+            }
+            finally
+            {
+                LoomcycleCallContext.Current = null;
+            }
+        }
+
+        [Fact]
+        public async Task StreamTestTs_InvalidUtf8Data_SkippedLikeMalformedJson()
+        {
+            Server.Enqueue("POST", "/v1/runs", Faults.RawSse(
+                Encoding.ASCII.GetBytes("event: text\ndata: {\"type\":\"text\",\"text\":\""),
+                new byte[] { 0xC3, 0x28, 0xFF },
+                Encoding.ASCII.GetBytes("\"}\n\nevent: done\ndata: {\"type\":\"done\"}\n\n")));
+
+            RunStream stream = await Connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p" });
+            List<RunEvent> events = await DrainAsync(stream);
+
+            Assert.Equal("done", Assert.Single(events).Type);
+            Assert.Equal(1, stream.SkippedFrames);
+        }
+
+        [Fact]
+        public async Task StreamTestTs_FinalFrameWithoutBlankLine_DiscardedAndReportedAsEndedMidFrame()
+        {
+            // Module decision (pitfalls 1.3): an unterminated frame is not dispatched; the result says the stream was cut.
+            var (events, stream) = await RunAsync(
+                "event: text\ndata: {\"type\":\"text\",\"text\":\"first\"}\n\n",
+                "event: text\ndata: {\"type\":\"text\",\"text\":\"last\"}\n");
+
+            Assert.Equal("first", Assert.Single(events).Text);
+            Assert.True(stream.Result.EndedMidFrame);
+            Assert.False(stream.Result.Succeeded);
+            Assert.Contains("cut in the middle of an event", stream.Result.FailureReason);
+        }
+
+        [Fact]
+        public async Task StreamTestTs_EventWithoutData_Ignored_NextFrameDelivered()
+        {
+            var (events, stream) = await RunAsync(
+                "event: heartbeat\n\n",
+                "event: text\ndata: {\"type\":\"text\",\"text\":\"after\"}\n\n");
+
+            Assert.Equal("after", Assert.Single(events).Text);
+            Assert.Equal(0, stream.SkippedFrames);
+        }
+
+        [Fact]
+        public async Task StreamTestTs_TrailingLineWithoutFinalNewline_DiscardedAndReportedAsEndedMidFrame()
+        {
+            var (events, stream) = await RunAsync(
+                "event: started\ndata: {\"type\":\"started\"}\n\n",
+                "event: text\ndata: {\"type\":\"text\",\"text\":\"truncated\"}");
+
+            Assert.Equal("started", Assert.Single(events).Type);
+            Assert.True(stream.Result.EndedMidFrame);
+            Assert.DoesNotContain(events, e => e.Text == "truncated");
+        }
+
+        [Fact]
+        public async Task StreamTestTs_AgentFrameWithoutType_TypeBackFilledFromEventName_ParentNull()
+        {
+            var (events, _) = await RunAsync("event: agent\ndata: {\"agent_id\":\"a-1\",\"run_id\":\"r-1\",\"session_id\":\"s-1\",\"parent_agent_id\":null,\"parent_context\":null}\n\n");
+
+            RunEvent agent = Assert.Single(events);
+            Assert.Equal("agent", agent.Type);
+            Assert.Equal("a-1", agent.AgentId);
+            Assert.Null(agent.ParentAgentId);
+            Assert.Null(agent.ParentContext);
+        }
+
+        [Fact]
+        public async Task KeepaliveComments_Ignored()
+        {
+            var (events, stream) = await RunAsync(
+                ": keepalive\n\n",
+                "event: text\ndata: {\"type\":\"text\",\"text\":\"a\"}\n\n",
+                ": keepalive\n\n: keepalive\n\n",
+                "event: done\ndata: {\"type\":\"done\"}\n\n",
+                ": keepalive\n\n");
+
+            Assert.Equal(new[] { "text", "done" }, events.Select(e => e.Type));
+            Assert.False(stream.Result.EndedMidFrame);
+            Assert.True(stream.Result.Succeeded);
+        }
+
+        [Fact]
+        public async Task KeepalivesFromTheFakeServersTimer_NeverSurfaceAsEvents()
+        {
+            Server.Options.KeepaliveInterval = TimeSpan.FromMilliseconds(20);
+            try
+            {
+                Task<RunStream> start = Connection.StartRunAsync(new RunRequest { Agent = "hold", Prompt = "p" });
+                RunStream stream = await start;
+                await Server.WaitForHeldAsync(1, HangGuard);
+                await Task.Delay(100); // let a few keepalives through while the run is parked
+                Server.ReleaseHeld();
+                List<RunEvent> events = await DrainAsync(stream);
+
+                Assert.DoesNotContain(events, e => e.Type.Length == 0 || e.Type.Contains("keepalive"));
+                Assert.Equal("done", events.Last().Type);
+            }
+            finally
+            {
+                Server.Options.KeepaliveInterval = TimeSpan.Zero;
+            }
+        }
+
+        private static readonly string LoomcycleRun =
+            ": keepalive\n\n" +
+            "event: session\ndata: {\"type\":\"session\",\"text\":\"s_0123456789abcdef\"}\n\n" +
+            "event: agent\ndata: {\"agent_id\":\"a_0123456789abcdef\",\"run_id\":\"r_0123456789abcdef\",\"session_id\":\"s_0123456789abcdef\",\"parent_agent_id\":null}\n\n" +
+            "event: started\ndata: {\"type\":\"started\"}\n\n" +
+            "event: text\ndata: {\"type\":\"text\",\"text\":\"Hel\"}\n\n" +
+            "event: text\ndata: {\"type\":\"text\",\"text\":\"lo \\u003cworld\\u003e \\u0026 more\"}\n\n" +
+            "event: tool_call\ndata: {\"type\":\"tool_call\",\"tool_use\":{\"id\":\"lc-1-0\",\"name\":\"Read\",\"input\":{\"path\":\"/a\",\"n\":[1,2]}}}\n\n" +
+            "event: usage\ndata: {\"type\":\"usage\",\"usage\":{\"input_tokens\":12,\"output_tokens\":7,\"cache_read_input_tokens\":3,\"model\":\"m\"}}\n\n" +
+            "event: tool_result\ndata: {\"type\":\"tool_result\",\"tool_use\":{\"id\":\"lc-1-0\",\"name\":\"Read\",\"input\":{\"path\":\"/a\",\"n\":[1,2]}},\"text\":\"file body\",\"is_error\":true}\n\n" +
+            ": keepalive\n\n" +
+            "event: done\ndata: {\"type\":\"done\",\"usage\":{\"input_tokens\":30,\"output_tokens\":9},\"stop_reason\":\"end_turn\"}\n\n";
+
+        [Theory]
+        [InlineData("\n", false)]
+        [InlineData("\n", true)]
+        [InlineData("\r", false)]
+        [InlineData("\r", true)]
+        [InlineData("\r\n", false)]
+        [InlineData("\r\n", true)]
+        public async Task Matrix_NewlineByTrickle_LoomcycleShapedRun(string newline, bool trickle)
+        {
+            string text = LoomcycleRun.Replace("\n", newline);
+            string[] chunks = trickle ? text.Select(c => c.ToString()).ToArray() : new[] { text };
+
+            var (events, stream) = await RunAsync(chunks);
+
+            Assert.Equal(new[] { "session", "agent", "started", "text", "text", "tool_call", "usage", "tool_result", "done" }, events.Select(e => e.Type));
+            Assert.Equal("Hello <world> & more", stream.Result.Text);
+            Assert.Equal("s_0123456789abcdef", stream.Result.SessionId);
+            Assert.Equal("a_0123456789abcdef", stream.Result.AgentId);
+            Assert.Equal("r_0123456789abcdef", stream.Result.RunId);
+            Assert.Equal("{\"path\":\"/a\",\"n\":[1,2]}", events[5].ToolUse!.Input);
+            Assert.Equal("lc-1-0", events[5].ToolUse!.Id);
+            Assert.Equal(3, events[6].Usage!.CacheReadInputTokens);
+            Assert.Equal("file body", events[7].Text);
+            Assert.True(events[7].IsError);
+            Assert.Equal(1, stream.Result.ToolCallCount);
+            Assert.Equal(30, stream.Result.Usage!.InputTokens);
+            Assert.Equal("end_turn", stream.Result.StopReason);
+            Assert.True(stream.Result.Succeeded);
+            Assert.False(stream.Result.EndedMidFrame);
+            Assert.Equal(0, stream.SkippedFrames);
+        }
+
+        [Fact]
+        public async Task EventData_IsTheFramesJsonExactly()
+        {
+            const string json = "{\"type\":\"text\",\"text\":\"\\u003cb\\u003e\",\"extra\":{ \"spaced\" : true }}";
+            var (events, _) = await RunAsync("event: text\ndata: " + json + "\n\n");
+
+            RunEvent ev = Assert.Single(events);
+            Assert.Equal(json, ev.Data);
+            Assert.Equal("<b>", ev.Text);
+            Assert.Equal("{ \"spaced\" : true }", ev.AdditionalProperties!["extra"].GetRawText());
+        }
+
+        [Fact]
+        public async Task OneErrorFrameAndNoDone_NotSucceeded_ErrorOnce()
+        {
+            var (events, stream) = await RunAsync(
+                Faults.Frame("started", "{\"type\":\"started\"}"),
+                Faults.Frame("error", "{\"type\":\"error\",\"error\":\"context canceled\"}"));
+
+            Assert.Equal("context canceled", events.Last().Error);
+            Assert.False(stream.Result.Completed);
+            Assert.False(stream.Result.Succeeded);
+            Assert.Equal(new[] { "context canceled" }, stream.Result.Errors);
+            Assert.Equal("context canceled", stream.Result.FailureReason);
+        }
+
+        [Fact]
+        public async Task TwoIdenticalErrorFrames_ErrorKeptOnce()
+        {
+            var (events, stream) = await RunAsync(
+                Faults.Frame("error", "{\"type\":\"error\",\"error\":\"anthropic 500: overloaded\"}"),
+                Faults.Frame("error", "{\"type\":\"error\",\"error\":\"anthropic 500: overloaded\"}"));
+
+            Assert.Equal(2, events.Count);
+            Assert.Equal(new[] { "anthropic 500: overloaded" }, stream.Result.Errors);
+            Assert.False(stream.Result.Succeeded);
+        }
+
+        [Fact]
+        public async Task LoopErrorThenHandlersProviderErrorWrapper_ErrorKeptOnce()
+        {
+            var (events, stream) = await RunAsync(
+                Faults.Frame("text", "{\"type\":\"text\",\"text\":\"partial\"}"),
+                Faults.Frame("error", "{\"type\":\"error\",\"error\":\"anthropic 500: overloaded\"}"),
+                Faults.Frame("error", "{\"type\":\"error\",\"error\":\"provider error: anthropic 500: overloaded\"}"));
+
+            Assert.Equal(3, events.Count);
+            Assert.Equal(new[] { "anthropic 500: overloaded" }, stream.Result.Errors);
+            Assert.Equal("partial", stream.Result.Text);
+            Assert.False(stream.Result.Succeeded);
+        }
+
+        [Fact]
+        public async Task FailAgentOfTheFakeServer_ErrorFramesNoDone()
+        {
+            RunStream stream = await Connection.StartRunAsync(new RunRequest { Agent = "fail", Prompt = "p" });
+            List<RunEvent> events = await DrainAsync(stream);
+
+            Assert.Contains(events, e => e.Type == "error");
+            Assert.DoesNotContain(events, e => e.Type == "done");
+            Assert.Single(stream.Result.Errors);
+            Assert.False(stream.Result.Succeeded);
+        }
+
+        [Fact]
+        public async Task PanicLineAppendedAfterFrames_Ignored()
+        {
+            var (events, stream) = await RunAsync(
+                Faults.Frame("started", "{\"type\":\"started\"}"),
+                Faults.Frame("text", "{\"type\":\"text\",\"text\":\"so far\"}"),
+                "{\"error\":\"internal server error\"}");
+
+            Assert.Equal(new[] { "started", "text" }, events.Select(e => e.Type));
+            Assert.Equal(0, stream.SkippedFrames);
+            Assert.False(stream.Result.Succeeded);
+            Assert.True(stream.Result.EndedMidFrame);
+        }
+
+        [Fact]
+        public async Task PanicLineThenConnectionDropped_EventsDelivered_ThenConnectionException()
+        {
+            Server.Enqueue("POST", "/v1/runs", Faults.RawSseThenReset(
+                Faults.Frame("started", "{\"type\":\"started\"}"),
+                "{\"error\":\"internal server error\"}"));
+            RunStream stream = await Connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p" });
+            var events = new List<RunEvent>();
+
+            var ex = await Assert.ThrowsAsync<LoomcycleConnectionException>(async () =>
+            {
+                await foreach (RunEvent ev in stream.ReadEventsAsync())
+                {
+                    events.Add(ev);
+                }
+            });
+
+            Assert.Equal("started", Assert.Single(events).Type);
+            Assert.Equal(0, ex.StatusCode);
+            Assert.True(stream.Result.EndedMidFrame);
+        }
+
+        [Fact]
+        public async Task UnknownEventTypes_PassedThroughWithData()
+        {
+            const string downgraded = "{\"type\":\"model_downgraded\",\"from\":\"big\",\"to\":\"small\"}";
+            const string compaction = "{\"summary\":\"short\",\"before_tokens\":900}";
+            var (events, stream) = await RunAsync(
+                "event: model_downgraded\ndata: " + downgraded + "\n\n",
+                "event: context_compaction\ndata: " + compaction + "\n\n",
+                Faults.Frame("done", "{\"type\":\"done\"}"));
+
+            Assert.Equal(new[] { "model_downgraded", "context_compaction", "done" }, events.Select(e => e.Type));
+            Assert.Equal(downgraded, events[0].Data);
+            Assert.Equal("small", events[0].AdditionalProperties!["to"].GetString());
+            Assert.Equal(compaction, events[1].Data);
+            Assert.Equal(900, events[1].AdditionalProperties!["before_tokens"].GetInt32());
+            Assert.True(stream.Result.Succeeded);
+        }
+
+        [Fact]
+        public async Task FutureAgentOfTheFakeServer_NewEventNamesPassThrough()
+        {
+            RunStream stream = await Connection.StartRunAsync(new RunRequest { Agent = "future", Prompt = "p" });
+            List<RunEvent> events = await DrainAsync(stream);
+
+            string[] known = { "session", "agent", "started", "text", "tool_call", "tool_result", "usage", "done", "error", "retry" };
+            Assert.Contains(events, e => Array.IndexOf(known, e.Type) < 0);
+            Assert.All(events, e => Assert.False(string.IsNullOrEmpty(e.Data)));
+        }
+
+        [Fact]
+        public async Task StreamCutMidFrameByReset_ConnectionException_EndedMidFrame()
+        {
+            Server.Enqueue("POST", "/v1/runs", Faults.RawSseThenReset(
+                Faults.Frame("text", "{\"type\":\"text\",\"text\":\"one\"}"),
+                "event: text\ndata: {\"type\":\"te"));
+            RunStream stream = await Connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p" });
+            var events = new List<RunEvent>();
+
+            await Assert.ThrowsAsync<LoomcycleConnectionException>(async () =>
+            {
+                await foreach (RunEvent ev in stream.ReadEventsAsync())
+                {
+                    events.Add(ev);
+                }
+            });
+
+            Assert.Equal("one", Assert.Single(events).Text);
+            Assert.True(stream.Result.EndedMidFrame);
+            Assert.False(stream.Result.Succeeded);
+        }
+
+        [Fact]
+        public async Task StreamReadTwice_InvalidOperation()
+        {
+            var (_, stream) = await RunAsync(Faults.Frame("done", "{\"type\":\"done\"}"));
+
+            await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            {
+                await foreach (RunEvent _ in stream.ReadEventsAsync())
+                {
+                }
+            });
+        }
+
+        [Fact]
+        public async Task LeavingTheLoopEarly_ClosesTheConnection_ServerSeesTheAbort()
+        {
+            using var release = new CancellationTokenSource();
+            Server.Enqueue("POST", "/v1/runs", Faults.HoldOpen(
+                new[] { Faults.Frame("started", "{\"type\":\"started\"}"), Faults.Frame("text", "{\"type\":\"text\",\"text\":\"x\"}") },
+                Task.Delay(Timeout.Infinite, release.Token)));
+
+            await foreach (RunEvent ev in Connection.StreamRunAsync(new RunRequest { Agent = "qa", Prompt = "p" }))
+            {
+                if (ev.Type == "text")
+                {
+                    break;
+                }
+            }
+
+            await Server.WaitForStreamAbortAsync(HangGuard);
+            release.Cancel();
+        }
+        [Fact]
+        public async Task LeavingTheLoopEarly_ConnectionIsClosedNotDrainedForReuse()
+        {
+            // If the client drained the rest of the stream to pool the socket, the next call would reuse the run's connection.
+            using var release = new CancellationTokenSource();
+            Server.Enqueue("POST", "/v1/runs", Faults.HoldOpen(
+                new[] { Faults.Frame("text", "{\"type\":\"text\",\"text\":\"x\"}") },
+                Task.Delay(Timeout.Infinite, release.Token)));
+
+            await foreach (RunEvent ev in Connection.StreamRunAsync(new RunRequest { Agent = "qa", Prompt = "p" }))
+            {
+                break;
+            }
+
+            release.Cancel(); // the server now ends the response normally
+            await Connection.GetRuntimeStateAsync();
+
+            Assert.Equal(2, Server.Requests.Count);
+            Assert.NotEqual(Server.Requests[0].ConnectionId, Server.Requests[1].ConnectionId);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using Loomcycle.FakeServer;
+using Xunit;
+using static Loomcycle.PowerShell.Tests.FaultTests.FaultKit;
+
+namespace Loomcycle.PowerShell.Tests.FaultTests
+{
+    /// <summary>Ctrl+C and downstream stops (R4, R9): the request ends at once, nothing more is written, no worker is left.</summary>
+    [Collection(FaultCollection.Name)]
+    public sealed class CancellationTests : IClassFixture<ServerAndSession>
+    {
+        private readonly ServerAndSession _fixture;
+        private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+        public CancellationTests(ServerAndSession fixture, Xunit.Abstractions.ITestOutputHelper output)
+        {
+            _fixture = fixture;
+            _output = output;
+        }
+
+        private FakeLoomcycleServer Server => _fixture.Server;
+
+        [Fact]
+        public async Task CtrlCDuringAStreamClosesTheConnectionAndWritesNothingMore()
+        {
+            using System.Management.Automation.PowerShell ps = _fixture.Session.Create("Invoke-LoomcycleRun -Agent hold -Prompt x");
+            var output = new PSDataCollection<PSObject>();
+            IAsyncResult running = ps.BeginInvoke<PSObject, PSObject>(null, output);
+            await WaitUntilAsync(() => output.Any(o => o.Properties["Type"]?.Value as string == "text"), "the first text event");
+            Assert.Equal(1, Server.OpenStreams);
+
+            await StopAsync(ps, running);
+            int written = output.Count;
+
+            await Server.WaitForStreamAbortAsync(HangGuard);
+            Server.ReleaseHeld(); // the server would now send the rest: nobody may receive it
+            await Task.Delay(300);
+            Assert.Equal(written, output.Count);
+            Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+            await AssertNoWorkerLeftAsync();
+        }
+
+        [Fact]
+        public async Task CtrlCDuringARetryWaitEndsAtOnceWithoutAnotherRequest()
+        {
+            Server.ClearRequests();
+            Server.Enqueue("GET", "/healthz", Faults.RetryAfter(503, "runtime_paused", "30"));
+            using System.Management.Automation.PowerShell ps = _fixture.Session.Create("Get-LoomcycleHealth -MaximumRetryCount 3 -Verbose");
+            IAsyncResult running = ps.BeginInvoke();
+            await WaitUntilAsync(() => ps.Streams.Verbose.Any(v => v.Message.Contains("retry 1 of 3")), "the retry announcement");
+
+            // The wait is 30 s; Stop must end it long before (the hang guard is shorter than the wait would be).
+            await Task.Run(() => ps.Stop()).WaitAsync(TimeSpan.FromSeconds(15));
+            try
+            {
+                ps.EndInvoke(running);
+            }
+            catch (PipelineStoppedException)
+            {
+            }
+
+            await Task.Delay(300);
+            Assert.Equal(1, Server.Requests.Count(r => r.Path == "/healthz"));
+            await AssertNoWorkerLeftAsync();
+        }
+
+        [Fact]
+        public async Task ADownstreamCommandThatWantsNoMoreStopsTheStreamLikeSelectObjectFirst()
+        {
+            // Select-Object is not in the hosted engine; Select-FirstTest (a test cmdlet) throws the same
+            // StopUpstreamCommandsException that Select-Object -First throws, so the engine's real stop path runs.
+            _fixture.Session.Run("Import-Module -Assembly $testAssembly", new System.Collections.Generic.Dictionary<string, object?> { ["testAssembly"] = typeof(SelectFirstTestCommand).Assembly }).ThrowIfErrors();
+            const string script = "Invoke-LoomcycleRun -Agent slow -Prompt x -AgentId r9_probe | Select-FirstTest -Type text -First 1; 'after the pipeline'";
+            int aborts = Server.StreamsAbortedByClient;
+            var result = _fixture.Session.Run(script);
+
+            Assert.Empty(result.AllErrors);
+            Assert.Equal(2, result.Output.Count);
+            Assert.Equal("slow1 ", result.Output[0].Properties["Text"].Value);
+            Assert.Equal("after the pipeline", result.Output[1].BaseObject);
+            await Server.WaitForStreamAbortsAsync(aborts + 1, HangGuard); // the run's connection was closed
+            await AssertNoWorkerLeftAsync();
+
+            // R9: closing a non-interactive run's stream makes the server cancel the run.
+            await WaitUntilAsync(() => Server.State.FindAgent("r9_probe")?.Status == "cancelled", "the run to be recorded as cancelled");
+            Assert.Equal("client disconnected", Server.State.FindAgent("r9_probe")!.StopReason);
+        }
+
+        [Fact]
+        public async Task BreakingOutOfForEachObjectStopsTheStreamToo()
+        {
+            int aborts = Server.StreamsAbortedByClient;
+            var result = _fixture.Session.Run("Invoke-LoomcycleRun -Agent slow -Prompt x | ForEach-Object { if ($_.Type -eq 'text') { $_; break } }");
+
+            Assert.Empty(result.AllErrors);
+            Assert.Equal("slow1 ", Assert.Single(result.Output).Properties["Text"].Value);
+            await Server.WaitForStreamAbortsAsync(aborts + 1, HangGuard);
+            await AssertNoWorkerLeftAsync();
+        }
+
+        [Fact]
+        public async Task TwentyCancelCyclesLeaveNoWorkerAndNoOpenStream()
+        {
+            var stopTimes = new System.Collections.Generic.List<double>();
+            for (int i = 0; i < 20; i++)
+            {
+                using System.Management.Automation.PowerShell ps = _fixture.Session.Create("Invoke-LoomcycleRun -Agent hold -Prompt x");
+                var output = new PSDataCollection<PSObject>();
+                IAsyncResult running = ps.BeginInvoke<PSObject, PSObject>(null, output);
+                await WaitUntilAsync(() => output.Any(o => o.Properties["Type"]?.Value as string == "text"), "the first text event");
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                await StopAsync(ps, running);
+                stopTimes.Add(watch.Elapsed.TotalMilliseconds);
+            }
+
+            stopTimes.Sort();
+            _output.WriteLine($"R4: Stop() returned after p50 {stopTimes[stopTimes.Count / 2]:0.0} ms, max {stopTimes[^1]:0.0} ms over {stopTimes.Count} cycles (reported, not asserted)");
+
+            await WaitUntilAsync(() => Server.OpenStreams == 0 && Server.HeldCount == 0, "all streams closed");
+            await AssertNoWorkerLeftAsync();
+        }
+    }
+}
