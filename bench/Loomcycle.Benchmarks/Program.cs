@@ -30,6 +30,12 @@ namespace Loomcycle.Benchmarks
                 return ImportScenario.Probe(args[1], args[2]);
             }
 
+            if (args.Contains("--diag2"))
+            {
+                await Diag2.RunAsync();
+                return 0;
+            }
+
             if (args.Contains("--diag"))
             {
                 await Diag.RunAsync();

@@ -21,7 +21,8 @@ namespace Loomcycle.Benchmarks.Scenarios
             {
                 Runspace = HostedRunspace.ForLoomcycle(server.BaseUri);
                 CmdletAvailable = Runspace.Run("@(Get-Command Remove-LoomcycleSnapshot -ErrorAction Ignore).Count")[0].BaseObject is int n && n > 0;
-                Runspace.Runspace.SessionStateProxy.SetVariable("benchIds", Ids);
+                // Snapshot objects, as Get-LoomcycleSnapshot emits them: -Id binds by property name.
+                Runspace.Runspace.SessionStateProxy.SetVariable("benchSnapshots", Ids.Select(id => new Snapshot { Id = id }).ToArray());
             }
         }
 
@@ -67,7 +68,7 @@ namespace Loomcycle.Benchmarks.Scenarios
                 throw new InvalidOperationException("Remove-LoomcycleSnapshot is not implemented on this branch yet.");
             }
 
-            Runspace.Run("$benchIds | Remove-LoomcycleSnapshot -Confirm:$false");
+            Runspace.Run("$benchSnapshots | Remove-LoomcycleSnapshot -Force");
             Server.Server.ClearRequests();
         }
 

@@ -30,5 +30,8 @@ namespace Loomcycle.Benchmarks.Suites
 
         [Benchmark(Description = "DeleteSnapshotAsync loop")]
         public Task Engine() => _scenario.EngineAsync();
+
+        [Benchmark(Description = "$snapshots | Remove-LoomcycleSnapshot -Force")]
+        public void Cmdlet() => _scenario.Cmdlet();
     }
 }

@@ -51,7 +51,14 @@ namespace Loomcycle.PowerShell
         /// item reaches <paramref name="onItem"/> on the pipeline thread, in order. Exceptions of the work are
         /// rethrown here, after every item posted before them.
         /// </summary>
-        public void Run(Func<Action<object>, CancellationToken, Task> work, Action<object> onItem)
+        public void Run(Func<Action<object>, CancellationToken, Task> work, Action<object> onItem) => Run(work, onItem, startInline: false);
+
+        /// <param name="startInline">
+        /// Start <paramref name="work"/> on this thread (it continues on the thread pool at its first await) instead of
+        /// queueing it to the pool: one thread hop less per call, which dominates many small requests. Only for work
+        /// that posts at most a few messages before its first await (the queue is bounded and drained by this thread).
+        /// </param>
+        private void Run(Func<Action<object>, CancellationToken, Task> work, Action<object> onItem, bool startInline)
         {
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_cmdlet.StopToken);
             CancellationToken token = cancel.Token;
@@ -76,9 +83,9 @@ namespace Loomcycle.PowerShell
             };
 
             Interlocked.Increment(ref _activeWorkers);
-            Task worker = Task.Run(async () =>
+            async Task Work()
             {
-                LoomcycleCallContext.Current = context;
+                LoomcycleCallContext.Current = context; // an async method's AsyncLocal changes never flow back to its caller
                 try
                 {
                     await work(item => Post(Kind.Item, item), token).ConfigureAwait(false);
@@ -96,7 +103,9 @@ namespace Loomcycle.PowerShell
 
                     Interlocked.Decrement(ref _activeWorkers);
                 }
-            });
+            }
+
+            Task worker = startInline ? StartInline(Work) : Task.Run(Work);
 
             try
             {
@@ -138,8 +147,27 @@ namespace Loomcycle.PowerShell
         public T Invoke<T>(Func<CancellationToken, Task<T>> call)
         {
             T result = default!;
-            Run(async (_, token) => result = await call(token).ConfigureAwait(false), _ => { });
+            Run(async (_, token) => result = await call(token).ConfigureAwait(false), _ => { }, startInline: true);
             return result;
+        }
+
+        /// <summary>Starts async work on this thread with no synchronization context, so no continuation can wait for this (blocked) thread.</summary>
+        private static Task StartInline(Func<Task> start)
+        {
+            SynchronizationContext? previous = SynchronizationContext.Current;
+            SynchronizationContext.SetSynchronizationContext(null);
+            try
+            {
+                return start();
+            }
+            catch (Exception ex)
+            {
+                return Task.FromException(ex);
+            }
+            finally
+            {
+                SynchronizationContext.SetSynchronizationContext(previous);
+            }
         }
 
         private void Dispatch(Message message, Action<object> onItem)
