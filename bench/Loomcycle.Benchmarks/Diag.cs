@@ -9,9 +9,9 @@ namespace Loomcycle.Benchmarks
     /// <summary>Best-of timing of the in-memory parse paths (a quick profile under load: `--diag`).</summary>
     public static class Diag
     {
-        public static async Task RunAsync()
+        public static async Task RunAsync(bool framePerRead)
         {
-            using var s = new ParseScenario(StreamShape.TextDeltas, 20000, framePerRead: true);
+            using var s = new ParseScenario(StreamShape.TextDeltas, 20000, framePerRead: framePerRead);
             foreach (var (name, f) in new (string, Func<Task<int>>)[] { ("bare", s.BareAsync), ("guarded", s.GuardedAsync), ("engine", s.EngineAsync), ("bare", s.BareAsync), ("guarded", s.GuardedAsync), ("engine", s.EngineAsync) })
             {
                 double best = double.MaxValue;

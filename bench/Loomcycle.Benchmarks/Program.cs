@@ -30,6 +30,12 @@ namespace Loomcycle.Benchmarks
                 return ImportScenario.Probe(args[1], args[2]);
             }
 
+            if (args.Contains("--diag3"))
+            {
+                await Diag3.RunAsync();
+                return 0;
+            }
+
             if (args.Contains("--diag2"))
             {
                 await Diag2.RunAsync();
@@ -38,7 +44,7 @@ namespace Loomcycle.Benchmarks
 
             if (args.Contains("--diag"))
             {
-                await Diag.RunAsync();
+                await Diag.RunAsync(args.Contains("--frame-per-read"));
                 return 0;
             }
 
