@@ -28,6 +28,7 @@ namespace Loomcycle.Client.Tests
         [InlineData("http://127.1:8787")]
         [InlineData("http://2130706433/")]
         [InlineData("http://0x7f000001/")]
+        [InlineData("http://[::ffff:127.0.0.1]:8787/")]
         [InlineData("https://loomcycle.example.com")]
         [InlineData("https://10.0.0.5:8787")]
         public void TokenOverLoopbackHttpOrAnyHttps_Allowed(string url)
