@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using System.Text.Json;
 using Loomcycle.FakeServer;
 using Xunit;
 
@@ -135,6 +136,16 @@ namespace Loomcycle.PowerShell.Tests
             _fixture.Server.Enqueue("GET", "/v1/_memory/scopes", Faults.Json(503, "store_unavailable", "store not configured"));
             var result = _fixture.Session.Run("Get-LoomcycleMemoryScope");
             result.AssertSingleError("Unavailable", "GetLoomcycleMemoryScopeCommand", ErrorCategory.ResourceUnavailable, null);
+        }
+
+        [Fact]
+        public void ToolCallInputIsReadableAsObjectsBesideItsExactJson()
+        {
+            var result = _fixture.Session.Run(
+                "$call = @(Invoke-LoomcycleRun -Agent tools -Prompt x | Where-Object Type -eq tool_call)[0]; " +
+                "$call.ToolUse.Input; $call.ToolUse.InputObject.max_bytes; $call.ToolUse.InputObject.max_bytes.GetType().Name").ThrowIfErrors();
+            Assert.Equal(4096L, JsonDocument.Parse(result.Output[0].ToString()).RootElement.GetProperty("max_bytes").GetInt64());
+            Assert.Equal(new object[] { 4096L, "Int64" }, result.Output.Skip(1).Select(o => o.BaseObject));
         }
     }
 }

@@ -356,5 +356,21 @@ namespace Loomcycle.PowerShell.Tests
             var result = Run("try { Get-LoomcycleSnapshot -Id snap_gone -ErrorAction Stop; 'not reached' } catch [Loomcycle.SnapshotNotFoundException] { 'caught ' + $_.TargetObject }");
             Assert.Equal("caught snap_gone", Assert.Single(result.Output).ToString());
         }
+
+        [Fact]
+        public void WithoutForceHighImpactCmdletsAskAndSendNothingWhenNoOneCanAnswer()
+        {
+            Seed("snap_a", null, 1);
+            // This host cannot prompt: asking fails instead of hanging, and nothing reaches the server.
+            var plain = Run("Remove-LoomcycleSnapshot snap_a; Restore-LoomcycleSnapshot snap_a");
+            var forcedButConfirm = Run("Remove-LoomcycleSnapshot snap_a -Force -Confirm");
+            Assert.Empty(Server.Requests);
+            Assert.NotNull(Server.State.FindSnapshot("snap_a"));
+            // HostFunctionNotImplemented is the host refusing the confirmation prompt, i.e. the cmdlet asked.
+            Assert.Equal(
+                new[] { "HostFunctionNotImplemented,Loomcycle.PowerShell.Commands.RemoveLoomcycleSnapshotCommand", "HostFunctionNotImplemented,Loomcycle.PowerShell.Commands.RestoreLoomcycleSnapshotCommand" },
+                plain.AllErrors.Select(e => e.FullyQualifiedErrorId));
+            Assert.Equal("HostFunctionNotImplemented,Loomcycle.PowerShell.Commands.RemoveLoomcycleSnapshotCommand", Assert.Single(forcedButConfirm.AllErrors).FullyQualifiedErrorId);
+        }
     }
 }

@@ -6,10 +6,13 @@ using System.Management.Automation.Language;
 
 namespace Loomcycle.PowerShell
 {
-    /// <summary>Completes HookId values the server knows. (Placeholder: filled in by the completion work.)</summary>
+    /// <summary>Completes hook ids from the server (GET /v1/hooks); the tooltip shows owner/name, phase and callback.</summary>
     public sealed class HookIdCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            Enumerable.Empty<CompletionResult>();
+            ServerCompletion.Complete(fakeBoundParameters, wordToComplete, "hooks", async (connection, token) =>
+                (await connection.ListHooksAsync(token).ConfigureAwait(false)).Select(h => new Candidate(
+                    h.Id,
+                    h.Owner + "/" + h.Name + " (" + h.Phase + ") → " + h.CallbackUrl)));
     }
 }

@@ -6,10 +6,14 @@ using System.Management.Automation.Language;
 
 namespace Loomcycle.PowerShell
 {
-    /// <summary>Completes SnapshotId values the server knows. (Placeholder: filled in by the completion work.)</summary>
+    /// <summary>Completes snapshot ids from the server (GET /v1/_snapshots), newest first; the tooltip shows the label, age and size.</summary>
     public sealed class SnapshotIdCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            Enumerable.Empty<CompletionResult>();
+            ServerCompletion.Complete(fakeBoundParameters, wordToComplete, "snapshots", async (connection, token) =>
+                (await connection.ListSnapshotsAsync(null, null, token).ConfigureAwait(false)).Select(s => new Candidate(
+                    s.Id,
+                    (string.IsNullOrEmpty(s.Label) ? "(no label)" : s.Label) + " · " +
+                    (s.CreatedAt is null ? string.Empty : LoomcycleFormat.Age(s.CreatedAt) + " ago · ") + LoomcycleFormat.Size(s.ByteSize))));
     }
 }

@@ -1,0 +1,206 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using System.Threading.Tasks;
+using Loomcycle.FakeServer;
+using Xunit;
+
+namespace Loomcycle.Client.Tests
+{
+    /// <summary>
+    /// The bearer token never leaks: servers and proxies that echo the Authorization header (or the request's
+    /// user bearer) into error bodies, error frames and other answers must not turn errors into token leaks.
+    /// </summary>
+    public sealed class TokenSecurityTests : EngineTest
+    {
+        private readonly string _token = "canary-" + Guid.NewGuid().ToString("N");
+        private readonly ConcurrentQueue<string> _diagnostics = new ConcurrentQueue<string>();
+
+        public TokenSecurityTests(ServerFixture fixture) : base(fixture) { }
+
+        private LoomcycleConnection TokenConnection()
+        {
+            LoomcycleCallContext.Current = new LoomcycleCallContext { Diagnostics = (_, message) => _diagnostics.Enqueue(message) };
+            return Connect(_token);
+        }
+
+        private void AssertNoToken(params string?[] texts)
+        {
+            foreach (string? text in texts.Concat(_diagnostics))
+            {
+                Assert.DoesNotContain(_token, text ?? string.Empty);
+            }
+        }
+
+        private void AssertNoToken(Exception ex) =>
+            AssertNoToken(ex.Message, ex.ToString(), (ex as LoomcycleException)?.BodyText, (ex as LoomcycleException)?.Target);
+
+        [Theory]
+        [InlineData("text/plain; charset=utf-8")]
+        [InlineData("application/json")]
+        public async Task Http500EchoingAuthorization_NoTokenInMessageBodyTextOrToString(string contentType)
+        {
+            LoomcycleConnection connection = TokenConnection();
+            Server.Enqueue("GET", "/v1/_state", Echo.AuthorizationInto(500, contentType,
+                header => contentType.StartsWith("application/json") ? "{\"code\":\"internal\",\"error\":\"saw " + header + "\"}" : "saw header " + header + "\n"));
+
+            var ex = await Assert.ThrowsAsync<LoomcycleException>(() => connection.GetRuntimeStateAsync());
+
+            Assert.Equal("Bearer " + _token, SingleRequest().Header("Authorization")); // it really was echoed
+            Assert.Contains("***", ex.BodyText);
+            AssertNoToken(ex);
+        }
+
+        [Fact]
+        public async Task Http401OnARunEchoingAuthorization_NoToken()
+        {
+            LoomcycleConnection connection = TokenConnection();
+            Server.Enqueue("POST", "/v1/runs", Echo.AuthorizationInto(401, "text/plain; charset=utf-8", header => "unauthorized: " + header));
+
+            var ex = await Assert.ThrowsAsync<AuthException>(() => connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p" }));
+
+            AssertNoToken(ex);
+        }
+
+        [Fact]
+        public async Task ErrorFrameEchoingAuthorizationAndUserBearer_NoTokenInEventErrorDataOrResult()
+        {
+            const string userBearer = "user-bearer-canary-0123456789";
+            LoomcycleConnection connection = TokenConnection();
+            Server.Enqueue("POST", "/v1/runs", Echo.AuthorizationIntoStream((header, body) =>
+                Faults.Frame("started", "{\"type\":\"started\"}") +
+                Faults.Frame("error", "{\"type\":\"error\",\"error\":\"rejected " + header + " and " + userBearer + "\"}") +
+                Faults.Frame("error", "{\"type\":\"error\",\"error\":\"provider error: rejected " + header + " and " + userBearer + "\"}")));
+
+            RunStream stream = await connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p", UserBearer = Secure(userBearer) });
+            List<RunEvent> events = await DrainAsync(stream);
+
+            Assert.Contains(userBearer, SingleRequest().BodyText); // sent to the server, as it must be
+            RunEvent[] errors = events.Where(e => e.Type == "error").ToArray();
+            Assert.Equal(2, errors.Length);
+            foreach (RunEvent error in errors)
+            {
+                AssertNoToken(error.Error, error.Data, error.ToString());
+                Assert.DoesNotContain(userBearer, error.Error);
+                Assert.DoesNotContain(userBearer, error.Data);
+            }
+
+            AssertNoToken(stream.Result.FailureReason, string.Join(" ", stream.Result.Errors));
+            Assert.DoesNotContain(userBearer, stream.Result.FailureReason);
+        }
+
+        [Fact]
+        public async Task MalformedFrameEchoingAuthorization_WarningHasNoToken()
+        {
+            LoomcycleConnection connection = TokenConnection();
+            Server.Enqueue("POST", "/v1/runs", Echo.AuthorizationIntoStream((header, _) =>
+                "event: text\ndata: {broken " + header + "\n\n" + Faults.Frame("done", "{\"type\":\"done\"}")));
+
+            RunStream stream = await connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p" });
+            await DrainAsync(stream);
+
+            Assert.Equal(1, stream.SkippedFrames);
+            Assert.Contains(_diagnostics, d => d.Contains("{broken Bearer ***"));
+            AssertNoToken();
+        }
+
+        [Fact]
+        public async Task NonSseAnswerOnARunEchoingAuthorization_ProtocolExceptionHasNoToken()
+        {
+            LoomcycleConnection connection = TokenConnection();
+            Server.Enqueue("POST", "/v1/runs", Echo.AuthorizationInto(200, "text/html", header => "<p>" + header + "</p>"));
+
+            var ex = await Assert.ThrowsAsync<LoomcycleProtocolException>(() => connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p" }));
+
+            AssertNoToken(ex);
+        }
+
+        [Fact]
+        public async Task InvalidJson200EchoingAuthorization_ProtocolExceptionHasNoToken()
+        {
+            LoomcycleConnection connection = TokenConnection();
+            Server.Enqueue("GET", "/v1/hooks", Echo.AuthorizationInto(200, "application/json", header => "{\"hooks\": " + header));
+
+            var ex = await Assert.ThrowsAsync<LoomcycleProtocolException>(() => connection.ListHooksAsync());
+
+            Assert.Contains("***", ex.BodyText);
+            AssertNoToken(ex);
+        }
+
+        [Fact]
+        public async Task RedirectWhoseLocationCarriesTheToken_MessageHasNoToken()
+        {
+            LoomcycleConnection connection = TokenConnection();
+            Server.Enqueue("GET", "/v1/_state", Faults.Redirect("https://proxy.example/login?token=" + _token));
+
+            var ex = await Assert.ThrowsAsync<LoomcycleProtocolException>(() => connection.GetRuntimeStateAsync());
+
+            Assert.Contains("proxy.example", ex.Message);
+            AssertNoToken(ex);
+        }
+
+        [Fact]
+        public async Task ConnectionRefused_MessageHasNoToken()
+        {
+            var options = new LoomcycleConnectionOptions { BaseUri = new Uri("http://127.0.0.1:1/"), Token = Secure(_token), MaximumRetryCount = 0 };
+            using var connection = new LoomcycleConnection(options);
+            TokenConnection();
+
+            var ex = await Assert.ThrowsAnyAsync<LoomcycleException>(() => connection.GetRuntimeStateAsync());
+
+            AssertNoToken(ex);
+        }
+
+        [Fact]
+        public async Task ConnectionToStringAndPublicProperties_NeverShowTheToken()
+        {
+            LoomcycleConnection connection = TokenConnection();
+            await connection.GetHealthAsync();
+
+            Assert.True(connection.HasToken);
+            Assert.Contains("bearer token", connection.ToString());
+            AssertNoToken(connection.ToString());
+            foreach (PropertyInfo property in typeof(LoomcycleConnection).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
+                AssertNoToken(property.GetValue(connection)?.ToString());
+            }
+        }
+
+        [Fact]
+        public async Task SuccessfulCallsWithDiagnostics_NeverShowTheToken()
+        {
+            LoomcycleConnection connection = TokenConnection();
+
+            await connection.GetRuntimeStateAsync();
+            await connection.ListHooksAsync();
+            RunStream stream = await connection.StartRunAsync(new RunRequest { Agent = "echo", Prompt = "p" });
+            await DrainAsync(stream);
+
+            Assert.NotEmpty(_diagnostics);
+            AssertNoToken();
+        }
+        [Fact]
+        public async Task JsonErrorBodyWithTheTokenJsonEscaped_MessageHasNoToken()
+        {
+            // A base64-style token echoed by a JSON encoder that escapes '+' and '/' (System.Text.Json, PHP) does not
+            // match the raw text; the message is the decoded "error" string, so it must be redacted after decoding.
+            string token = "b64+canary/" + Guid.NewGuid().ToString("N") + "==";
+            LoomcycleCallContext.Current = new LoomcycleCallContext { Diagnostics = (_, message) => _diagnostics.Enqueue(message) };
+            LoomcycleConnection connection = Connect(token);
+            Server.Enqueue("GET", "/v1/hooks", Echo.AuthorizationInto(500, "application/json",
+                header => "{\"code\":\"internal\",\"error\":" + System.Text.Json.JsonSerializer.Serialize("saw " + header).Replace("/", "\\/") + "}"));
+
+            var ex = await Assert.ThrowsAsync<LoomcycleException>(() => connection.ListHooksAsync());
+
+            Assert.Equal("Bearer " + token, SingleRequest().Header("Authorization"));
+            Assert.Equal("{\"code\":\"internal\",\"error\":\"saw Bearer ***\"}", ex.BodyText); // the escaped form is masked too
+            Assert.Equal("internal", ex.Code);
+            foreach (string? text in new[] { ex.Message, ex.ToString(), ex.BodyText }.Concat(_diagnostics))
+            {
+                Assert.DoesNotContain(token, text ?? string.Empty);
+            }
+        }
+    }
+}

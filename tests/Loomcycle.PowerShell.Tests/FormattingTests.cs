@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Xml.Linq;
+using Xunit;
+
+namespace Loomcycle.PowerShell.Tests
+{
+    /// <summary>Loomcycle.format.ps1xml: it loads, every declared output type has a view, and its script blocks work on real objects.</summary>
+    public sealed class FormattingTests : IClassFixture<ServerAndSession>
+    {
+        // Output types PowerShell already knows how to show.
+        private static readonly HashSet<string> BuiltInOutputTypes = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "System.Boolean", "System.IO.FileInfo", "System.Void",
+        };
+
+        private readonly ServerAndSession _fixture;
+
+        public FormattingTests(ServerAndSession fixture)
+        {
+            _fixture = fixture;
+        }
+
+        public static string FormatFile => Path.Combine(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!, "Loomcycle.format.ps1xml");
+
+        /// <summary>Type name → view name for every view in the module's format file.</summary>
+        public static Dictionary<string, XElement> Views()
+        {
+            XDocument doc = XDocument.Load(FormatFile);
+            var views = new Dictionary<string, XElement>(StringComparer.OrdinalIgnoreCase);
+            foreach (XElement view in doc.Descendants("View"))
+            {
+                foreach (XElement type in view.Element("ViewSelectedBy")!.Elements("TypeName"))
+                {
+                    Assert.False(views.ContainsKey(type.Value), $"two views select {type.Value}");
+                    views[type.Value] = view;
+                }
+            }
+
+            return views;
+        }
+
+        [Fact]
+        public void TheFormatFileLoadsIntoAFormatTableWithoutErrors()
+        {
+            // The same loader PowerShell uses for FormatsToProcess; it throws FormatTableLoadException listing every problem.
+            var table = new FormatTable(new[] { FormatFile });
+            Assert.NotNull(table);
+        }
+
+        [Fact]
+        public void TheImportedModuleRegistersAViewForEveryTypeOfTheFormatFile()
+        {
+            var result = _fixture.Session.Run("Get-Command Get-FormatData -ErrorAction SilentlyContinue");
+            if (result.Output.Count > 0)
+            {
+                var names = _fixture.Session.Run("Get-FormatData -TypeName 'Loomcycle.*' | ForEach-Object TypeNames").ThrowIfErrors()
+                    .Output.Select(o => o.ToString()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                Assert.Subset(names, Views().Keys.ToHashSet(StringComparer.OrdinalIgnoreCase));
+            }
+            else
+            {
+                // Without Microsoft.PowerShell.Utility: the module must at least have registered its format file.
+                var loaded = _fixture.Session.Run("(Get-Module Loomcycle).ExportedFormatFiles").ThrowIfErrors().Output.Select(o => o?.ToString()).ToList();
+                Assert.Contains(loaded, f => f is not null && f.EndsWith("Loomcycle.format.ps1xml", StringComparison.OrdinalIgnoreCase));
+            }
+        }
+
+        [Fact]
+        public void EveryExportedCmdletDeclaresOutputTypeAndEveryOutputTypeHasAView()
+        {
+            var cmdlets = _fixture.Session.Run("Get-Command -Module Loomcycle -CommandType Cmdlet").ThrowIfErrors().Output
+                .Select(o => (CmdletInfo)o.BaseObject).ToList();
+            Assert.NotEmpty(cmdlets);
+            var views = Views();
+            var problems = new List<string>();
+            foreach (CmdletInfo cmdlet in cmdlets)
+            {
+                var declared = cmdlet.ImplementingType.GetCustomAttributes(typeof(OutputTypeAttribute), inherit: true).Cast<OutputTypeAttribute>().ToList();
+                if (declared.Count == 0)
+                {
+                    problems.Add($"{cmdlet.Name} declares no [OutputType]");
+                    continue;
+                }
+
+                foreach (PSTypeName type in declared.SelectMany(a => a.Type))
+                {
+                    string name = type.Type?.FullName ?? type.Name;
+                    if (!BuiltInOutputTypes.Contains(name) && !views.ContainsKey(name))
+                    {
+                        problems.Add($"{cmdlet.Name} outputs {name}, which has no view in Loomcycle.format.ps1xml");
+                    }
+                }
+            }
+
+            Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        }
+
+        [Fact]
+        public void EveryTypeOfTheLoomcycleNamespaceThatACmdletCanOutputHasAView()
+        {
+            // The engine's public result types (not the nested helper types such as ToolUse) each have a view.
+            string[] expected =
+            {
+                "RunEvent", "RunResult", "Agent", "CancelAgentResult", "Transcript", "TranscriptEvent", "Health", "User", "RuntimeState",
+                "PauseResult", "ResumeResult", "Snapshot", "SnapshotRestoreResult", "MemoryScope", "MemoryScopeId", "MemoryEntry",
+                "Interrupt", "InterruptResolution", "Hook", "LoomcycleConnection",
+            };
+            var views = Views();
+            Assert.All(expected, name => Assert.True(views.ContainsKey("Loomcycle." + name), "no view for Loomcycle." + name));
+            Assert.Equal("CustomControl", views["Loomcycle.RunEvent"].Elements().Last().Name.LocalName);
+            Assert.NotNull(views["Loomcycle.Snapshot"].Element("TableControl"));
+        }
+
+        [Fact]
+        public void TheRunEventViewShowsOneCompactLinePerEvent()
+        {
+            string script = ScriptBlocks("Loomcycle.RunEvent").Single();
+            var result = _fixture.Session.Run("Invoke-LoomcycleRun -Agent tools -Prompt 'fetch it' | ForEach-Object { " + script + " }");
+            result.ThrowIfErrors();
+            var lines = result.Output.Select(o => o.ToString()).ToList();
+            Assert.Contains("Let me fetch that page.", lines); // text: the delta itself
+            Assert.Contains(lines, l => l.StartsWith("→ WebFetch {", StringComparison.Ordinal) && l.Contains("\"url\"") && !l.Contains('\n'));
+            Assert.Contains(lines, l => l.StartsWith("hosts + example.com", StringComparison.Ordinal));
+            Assert.Matches("^done end_turn · in \\d+ / out \\d+ tokens", lines.Last());
+
+            var failed = _fixture.Session.Run("Invoke-LoomcycleRun -Agent fail -Prompt x -ErrorAction SilentlyContinue | ForEach-Object { " + script + " }");
+            Assert.Contains(failed.Output.Select(o => o.ToString()), l => l.StartsWith("error: ", StringComparison.Ordinal) && l.Contains("overloaded"));
+        }
+
+        [Fact]
+        public void TheSnapshotViewShowsAHumanReadableSizeAndAnAge()
+        {
+            var scripts = ScriptBlocks("Loomcycle.Snapshot");
+            var result = _fixture.Session.Run(
+                "$s = [Loomcycle.Snapshot]@{ Id = 'snap_1'; Label = 'nightly'; ByteSize = 12897485; CreatedAt = [DateTimeOffset]::Now.AddHours(-3).AddMinutes(-1) }; " +
+                string.Join("; ", scripts.Select(s => "$_ = $s; " + s)));
+            result.ThrowIfErrors();
+            var cells = result.Output.Select(o => o?.ToString()).ToList();
+            Assert.Contains("12.3 MB", cells);
+            Assert.Contains("3h", cells);
+            Assert.Equal("512 B", _fixture.Session.Run("[Loomcycle.PowerShell.LoomcycleFormat]::Size(512)").Output.Single().ToString());
+            Assert.Equal("1.5 KB", _fixture.Session.Run("[Loomcycle.PowerShell.LoomcycleFormat]::Size(1536)").Output.Single().ToString());
+        }
+
+        [Fact]
+        public void EveryScriptBlockOfEveryViewRunsWithoutErrorsOnASampleObject()
+        {
+            // Samples the way cmdlets produce them: a real run result, and objects of the public model types.
+            var samples = new Dictionary<string, string>
+            {
+                ["Loomcycle.RunResult"] = "Invoke-LoomcycleRun -Agent echo -Prompt 'a b' -AsResult",
+                ["Loomcycle.RunEvent"] = "(Invoke-LoomcycleRun -Agent echo -Prompt 'a b')[-1]",
+                ["Loomcycle.LoomcycleConnection"] = "Get-LoomcycleConnection",
+                ["Loomcycle.Health"] = "Get-LoomcycleHealth",
+                ["Loomcycle.Agent"] = "[Loomcycle.Agent]@{ AgentId = 'a_1'; Status = 'running'; StartedAt = [DateTimeOffset]::Now.AddMinutes(-2) }",
+                ["Loomcycle.CancelAgentResult"] = "[Loomcycle.CancelAgentResult]@{ AgentId = 'a_1'; Cancelled = $true; Cascaded = @('a_2') }",
+                ["Loomcycle.Transcript"] = "[Loomcycle.Transcript]@{ Events = @([Loomcycle.TranscriptEvent]@{ Seq = 1; Type = 'text'; TsNs = 1767225600000000000 }) }",
+                ["Loomcycle.TranscriptEvent"] = "[Loomcycle.TranscriptEvent]@{ Seq = 1; Type = 'text'; TsNs = 1767225600000000000; Event = [Loomcycle.RunEvent]@{ Type = 'text'; Text = 'hi' } }",
+                ["Loomcycle.User"] = "[Loomcycle.User]@{ UserId = 'u1'; LastStartedAt = [DateTimeOffset]::Now }",
+                ["Loomcycle.RuntimeState"] = "[Loomcycle.RuntimeState]@{ State = 'running' }",
+                ["Loomcycle.PauseResult"] = "[Loomcycle.PauseResult]@{ State = 'paused'; DurationMs = 1500; Warnings = @('w') }",
+                ["Loomcycle.ResumeResult"] = "[Loomcycle.ResumeResult]@{ State = 'running' }",
+                ["Loomcycle.Snapshot"] = "[Loomcycle.Snapshot]@{ Id = 'snap_1'; ByteSize = 10 }",
+                ["Loomcycle.SnapshotRestoreResult"] = "[Loomcycle.SnapshotRestoreResult]@{ MemoryRestored = 2 }",
+                ["Loomcycle.MemoryScope"] = "[Loomcycle.MemoryScope]@{ Name = 'agent' }",
+                ["Loomcycle.MemoryScopeId"] = "[Loomcycle.MemoryScopeId]@{ ScopeId = 'researcher'; Bytes = 2048; UpdatedAt = [DateTimeOffset]::Now }",
+                ["Loomcycle.MemoryEntry"] = "[Loomcycle.MemoryEntry]@{ Key = 'k'; Value = '{\"a\":1}'; UpdatedAt = [DateTimeOffset]::Now; ExpiresAt = [DateTimeOffset]::Now }",
+                ["Loomcycle.Interrupt"] = "[Loomcycle.Interrupt]@{ InterruptId = 'intr_1'; Question = 'Deploy?'; Options = '[\"yes\",\"no\"]' }",
+                ["Loomcycle.InterruptResolution"] = "[Loomcycle.InterruptResolution]@{ InterruptId = 'intr_1'; Status = 'resolved'; ResolvedAt = [DateTimeOffset]::Now }",
+                ["Loomcycle.Hook"] = "[Loomcycle.Hook]@{ Id = 'hook_1'; Tools = @('WebFetch') }",
+            };
+
+            Assert.Equal(Views().Keys.OrderBy(k => k), samples.Keys.OrderBy(k => k));
+            foreach (KeyValuePair<string, string> sample in samples)
+            {
+                foreach (string script in ScriptBlocks(sample.Key))
+                {
+                    var result = _fixture.Session.Run("Set-StrictMode -Version 3; $sample = " + sample.Value + "; $_ = $sample; " + script);
+                    Assert.True(result.Terminating is null && result.Errors.Count == 0,
+                        $"{sample.Key}: {script} failed: {result.Terminating?.Message} {string.Join("; ", result.Errors)}");
+                }
+            }
+        }
+
+        [Fact]
+        public void NoViewCanShowATokenEvenWithAConnectionThatHasOne()
+        {
+            const string secret = "format-view-secret-0123456789";
+            string connection = "Connect-Loomcycle -BaseUrl http://127.0.0.1:1 -Token $tok -PassThru -NoDefault";
+            var texts = new List<string>();
+            foreach (string script in ScriptBlocks("Loomcycle.LoomcycleConnection").Concat(PropertyNames("Loomcycle.LoomcycleConnection").Select(p => "$_." + p)))
+            {
+                var result = _fixture.Session.Run("$tok = [System.Security.SecureString]::new(); '" + secret + "'.ToCharArray() | ForEach-Object { $tok.AppendChar($_) }; $_ = " + connection + "; " + script);
+                texts.Add(result.Everything());
+            }
+
+            Assert.Contains(texts, t => t.Contains("True")); // HasToken
+            Assert.DoesNotContain(texts, t => t.Contains(secret));
+        }
+
+        private static List<string> ScriptBlocks(string typeName) =>
+            Views()[typeName].Descendants("ScriptBlock").Select(e => e.Value).ToList();
+
+        private static List<string> PropertyNames(string typeName) =>
+            Views()[typeName].Descendants("PropertyName").Select(e => e.Value).ToList();
+    }
+}

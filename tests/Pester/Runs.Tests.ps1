@@ -1,0 +1,95 @@
+BeforeAll {
+    . $PSScriptRoot/TestHelpers.ps1
+    $script:server = Start-FakeServer -Demo
+    Connect-Loomcycle -BaseUrl $server.BaseUrl
+}
+
+AfterAll {
+    Disconnect-Loomcycle
+    Stop-FakeServer $script:server
+}
+
+Describe 'Invoke-LoomcycleRun' {
+    It 'streams events to the pipeline in server order' {
+        $events = Invoke-LoomcycleRun -Agent echo -Prompt 'hello pester'
+        $events | Should -Not -BeNullOrEmpty
+        $events[0] | Should -BeOfType ([Loomcycle.RunEvent])
+        $events[0].Type | Should -Be 'session'
+        $events[-1].Type | Should -Be 'done'
+        -join ($events | Where-Object Type -eq 'text' | ForEach-Object Text) | Should -Match 'hello pester'
+    }
+
+    It 'shows each event on one line' {
+        $lines = Invoke-LoomcycleRun -Agent tools -Prompt 'fetch' | Out-String -Stream | Where-Object { $_ }
+        $lines | Should -Contain 'Let me fetch that page.'
+        ($lines | Where-Object { $_ -like '→ WebFetch*' }) | Should -Not -BeNullOrEmpty
+    }
+
+    It 'returns one result with -AsResult' {
+        $result = Invoke-LoomcycleRun -Agent echo -Prompt 'one two' -AsResult
+        $result | Should -BeOfType ([Loomcycle.RunResult])
+        $result.Text | Should -Be 'one two'
+        $result.Succeeded | Should -BeTrue
+        $result.SessionId | Should -Match '^s_'
+    }
+
+    It 'writes prose to the host with -Prose' {
+        $result = Invoke-LoomcycleRun -Agent echo -Prompt 'prose here' -Prose 6>$null
+        $result.Text | Should -Be 'prose here'
+    }
+
+    It 'passes the run options' {
+        $bearer = ConvertTo-SecureString 'user-bearer-0123456789abcdef' -AsPlainText -Force
+        $result = Invoke-LoomcycleRun -Agent echo -Prompt 'opts' -SystemPrompt 'Be brief.' -Tool Read, 'Grep*' -AllowedHost @() `
+            -WebSearchFilter drop -TenantId default -UserId u1 -AgentId 'a_pester_1' -UserTier free -UserBearer $bearer -AsResult
+        $result.AgentId | Should -Be 'a_pester_1'
+    }
+
+    It 'accepts segments' {
+        $segment = @{ Role = 'user'; Content = @(@{ Type = 'text'; Text = 'from a segment' }) }
+        (Invoke-LoomcycleRun -Agent echo -Segment $segment -AsResult).Text | Should -Match 'from a segment'
+    }
+
+    It 'appends to a session with -SessionId' {
+        $first = Invoke-LoomcycleRun -Agent echo -Prompt 'first' -AsResult
+        (Invoke-LoomcycleRun -Agent echo -Prompt 'second' -SessionId $first.SessionId -AsResult).SessionId | Should -Be $first.SessionId
+    }
+
+    It 'fails a failed run so -ErrorAction Stop stops' {
+        { Invoke-LoomcycleRun -Agent fail -Prompt x -ErrorAction Stop } | Should -Throw -ErrorId 'RunFailed*'
+    }
+
+    It 'reports an unknown agent as an error before any event' {
+        $events = Invoke-LoomcycleRun -Agent 'no-such-agent' -Prompt x -ErrorAction SilentlyContinue -ErrorVariable failure
+        $events | Should -BeNullOrEmpty
+        $failure | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Send-LoomcycleMessage' {
+    It 'continues a session given by -SessionId' {
+        $first = Invoke-LoomcycleRun -Agent echo -Prompt 'start' -AsResult
+        $next = Send-LoomcycleMessage -SessionId $first.SessionId -Prompt 'and more' -AsResult
+        $next.SessionId | Should -Be $first.SessionId
+        $next.Text | Should -Match 'and more'
+    }
+
+    It 'binds -SessionId from the pipeline' {
+        $events = Invoke-LoomcycleRun -Agent echo -Prompt 'piped' -AsResult | Send-LoomcycleMessage -Prompt 'again'
+        $events[-1].Type | Should -Be 'done'
+    }
+}
+
+Describe 'Get-LoomcycleTranscript' {
+    It 'returns the session and its events' {
+        $run = Invoke-LoomcycleRun -Agent echo -Prompt 'for the transcript' -AsResult
+        $transcript = Get-LoomcycleTranscript -SessionId $run.SessionId
+        $transcript | Should -BeOfType ([Loomcycle.Transcript])
+        $transcript.SessionId | Should -Be $run.SessionId
+        $transcript.Events.Count | Should -BeGreaterThan 0
+    }
+
+    It 'reports an unknown session as not found' {
+        { Get-LoomcycleTranscript -SessionId 's_does_not_exist' -ErrorAction Stop } | Should -Throw -ErrorId 'SessionNotFound*'
+    }
+}
