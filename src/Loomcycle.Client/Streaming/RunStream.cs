@@ -139,9 +139,14 @@ namespace Loomcycle
             }
 
             ev.Data = masked;
-            ev.Text = _connection.Redact(ev.Text, _secrets);
-            ev.Error = _connection.Redact(ev.Error, _secrets);
-            ev.Reasoning = _connection.Redact(ev.Reasoning, _secrets);
+            if (!ReferenceEquals(masked, raw) || raw.IndexOf("\\u", StringComparison.Ordinal) >= 0)
+            {
+                // Decoded text can spell a secret the raw JSON hid behind \u escapes.
+                ev.Text = _connection.Redact(ev.Text, _secrets);
+                ev.Error = _connection.Redact(ev.Error, _secrets);
+                ev.Reasoning = _connection.Redact(ev.Reasoning, _secrets);
+            }
+
             if (string.IsNullOrEmpty(ev.Type))
             {
                 ev.Type = eventType; // side-channel frames (agent) carry no type: the event name is the type
