@@ -222,7 +222,7 @@ namespace Loomcycle
             }
             else
             {
-                error = ErrorClassifier.Classify(status, response.ReasonPhrase, body, area);
+                error = ErrorClassifier.Classify(status, response.ReasonPhrase, body, area, Combine(extraSecrets));
             }
 
             error.Target = route.Target;

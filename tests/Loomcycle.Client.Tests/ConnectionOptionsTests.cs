@@ -28,6 +28,7 @@ namespace Loomcycle.Client.Tests
         [InlineData("http://127.1:8787")]
         [InlineData("http://2130706433/")]
         [InlineData("http://0x7f000001/")]
+        [InlineData("http://[::ffff:127.0.0.1]:8787/")]
         [InlineData("https://loomcycle.example.com")]
         [InlineData("https://10.0.0.5:8787")]
         public void TokenOverLoopbackHttpOrAnyHttps_Allowed(string url)
@@ -111,6 +112,7 @@ namespace Loomcycle.Client.Tests
             Assert.Equal("Bearer " + Token, Server.Requests[0].Header("Authorization"));
             Assert.Null(Server.Requests[1].Header("Authorization"));
             Assert.All(Server.Requests, r => Assert.StartsWith("Loomcycle.PowerShell/", r.Header("User-Agent")));
+            Assert.All(Server.Requests, r => Assert.Equal("application/json", r.Header("Accept")));
         }
 
         [Fact]
@@ -193,6 +195,22 @@ namespace Loomcycle.Client.Tests
             await Assert.ThrowsAsync<ObjectDisposedException>(() => connection.GetRuntimeStateAsync());
             await Assert.ThrowsAsync<ObjectDisposedException>(() => connection.StartRunAsync(new RunRequest { Agent = "echo", Prompt = "p" }));
             Assert.Empty(Server.Requests);
+        }
+        [Fact]
+        public async Task CallsWhoseAnswerIsIgnored_StillReuseTheConnection()
+        {
+            // delete-hook answers 200 {"deleted":id}, delete-snapshot 204: neither body is read by the caller.
+            for (int i = 0; i < 3; i++)
+            {
+                Hook hook = await Connection.RegisterHookAsync(new RegisterHookRequest { Owner = "reuse", Name = "n" + i, Phase = "pre", CallbackUrl = "https://c/h" });
+                await Connection.DeleteHookAsync(hook.Id);
+                await Connection.DeleteSnapshotAsync("snap_none");
+            }
+
+            await Connection.GetRuntimeStateAsync();
+
+            Assert.Equal(10, Server.Requests.Count);
+            Assert.Single(Server.Requests.Select(r => r.ConnectionId).Distinct());
         }
     }
 }

@@ -177,5 +177,27 @@ namespace Loomcycle.Client.Tests
             await Assert.ThrowsAsync<InvalidArgumentException>(() => Connection.ResolveInterruptAsync("r1", "intr_1", null!));
             Assert.Empty(Server.Requests);
         }
+        [Fact]
+        public async Task ListRunInterrupts_RowsParsedFromTheFakeServer_AllStatusesWithoutQuery()
+        {
+            InterruptRecord pending = Server.State.AddInterrupt("r_list1", "u_list1", "Which?", new[] { "a", "b" });
+            InterruptRecord answered = Server.State.AddInterrupt("r_list1", "u_list1", "Free?");
+            await Connection.ResolveInterruptAsync("r_list1", answered.InterruptId, "done", "tests");
+
+            Interrupt[] all = await Connection.ListRunInterruptsAsync("r_list1");
+            Interrupt[] onlyPending = await Connection.ListRunInterruptsAsync("r_list1", "pending");
+
+            Assert.Equal("/v1/runs/r_list1/interrupts", Server.Requests[1].RawTarget);
+            Assert.Equal(2, all.Length);
+            Interrupt p = Assert.Single(onlyPending);
+            Assert.Equal(pending.InterruptId, p.InterruptId);
+            Assert.Equal("[\"a\",\"b\"]", p.Options);
+            Assert.Null(p.ResolvedAt);
+            Interrupt r = all.Single(i => i.InterruptId == answered.InterruptId);
+            Assert.Equal("resolved", r.Status);
+            Assert.Equal("done", r.Answer);
+            Assert.NotNull(r.ResolvedAt);
+            Assert.Null(r.Options);
+        }
     }
 }

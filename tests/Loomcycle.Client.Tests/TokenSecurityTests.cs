@@ -181,5 +181,26 @@ namespace Loomcycle.Client.Tests
             Assert.NotEmpty(_diagnostics);
             AssertNoToken();
         }
+        [Fact]
+        public async Task JsonErrorBodyWithTheTokenJsonEscaped_MessageHasNoToken()
+        {
+            // A base64-style token echoed by a JSON encoder that escapes '+' and '/' (System.Text.Json, PHP) does not
+            // match the raw text; the message is the decoded "error" string, so it must be redacted after decoding.
+            string token = "b64+canary/" + Guid.NewGuid().ToString("N") + "==";
+            LoomcycleCallContext.Current = new LoomcycleCallContext { Diagnostics = (_, message) => _diagnostics.Enqueue(message) };
+            LoomcycleConnection connection = Connect(token);
+            Server.Enqueue("GET", "/v1/hooks", Echo.AuthorizationInto(500, "application/json",
+                header => "{\"code\":\"internal\",\"error\":" + System.Text.Json.JsonSerializer.Serialize("saw " + header).Replace("/", "\\/") + "}"));
+
+            var ex = await Assert.ThrowsAsync<LoomcycleException>(() => connection.ListHooksAsync());
+
+            Assert.Equal("Bearer " + token, SingleRequest().Header("Authorization"));
+            Assert.Equal("{\"code\":\"internal\",\"error\":\"saw Bearer ***\"}", ex.BodyText); // the escaped form is masked too
+            Assert.Equal("internal", ex.Code);
+            foreach (string? text in new[] { ex.Message, ex.ToString(), ex.BodyText }.Concat(_diagnostics))
+            {
+                Assert.DoesNotContain(token, text ?? string.Empty);
+            }
+        }
     }
 }

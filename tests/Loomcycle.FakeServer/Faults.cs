@@ -93,7 +93,9 @@ public static class Faults
     public static Func<HttpContext, Task> RawSseThenReset(params string[] chunks) => async ctx =>
     {
         await RawSse(chunks)(ctx).ConfigureAwait(false);
-        try { await Task.Delay(20).ConfigureAwait(false); } catch { }
+        // A reset discards what the client has not read yet: give it time to read the frames first, even on a
+        // loaded machine, so the test sees a stream that broke after them rather than a request that failed.
+        try { await Task.Delay(300).ConfigureAwait(false); } catch { }
         ctx.Abort();
     };
 

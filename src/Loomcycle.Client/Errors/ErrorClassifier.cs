@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.Json;
 
 namespace Loomcycle
@@ -10,11 +11,15 @@ namespace Loomcycle
     /// </summary>
     internal static class ErrorClassifier
     {
-        public static LoomcycleException Classify(int status, string? reasonPhrase, string body, ApiArea area)
+        /// <param name="secrets">Redacted from the decoded JSON <c>error</c> and <c>code</c> too: a secret JSON-escaped
+        /// in the raw body (and so not found there) reappears in clear text once decoded.</param>
+        public static LoomcycleException Classify(int status, string? reasonPhrase, string body, ApiArea area, IReadOnlyList<string>? secrets = null)
         {
             string? code = null;
             string? jsonMessage = null;
             TryReadJsonError(body, ref code, ref jsonMessage);
+            jsonMessage = SecretRedactor.Redact(jsonMessage, secrets);
+            code = SecretRedactor.Redact(code, secrets);
 
             string detail = (jsonMessage ?? body).Trim();
             if (detail.Length == 0)

@@ -44,27 +44,9 @@ namespace Loomcycle
         [JsonIgnore]
         public DateTimeOffset ReceivedAt { get; internal set; }
 
-        private byte[]? _rawData;
-        private string? _data;
-
         /// <summary>The frame's <c>data:</c> JSON, exactly as the server sent it.</summary>
-        /// <remarks>Kept as UTF-8 and decoded on first use: most consumers never read it, and a large tool result would otherwise cost twice its size again.</remarks>
         [JsonIgnore]
-        public string Data
-        {
-            get => _data ??= _rawData is null ? string.Empty : System.Text.Encoding.UTF8.GetString(_rawData);
-            internal set
-            {
-                _data = value;
-                _rawData = null;
-            }
-        }
-
-        internal void SetRawData(ReadOnlySpan<byte> utf8)
-        {
-            _rawData = utf8.ToArray();
-            _data = null;
-        }
+        public string Data { get; internal set; } = string.Empty;
 
         public override string ToString() => Type switch
         {

@@ -13,109 +13,28 @@ namespace Loomcycle
     /// <item>whether the stream ended in the middle of a frame.</item>
     /// </list>
     /// </summary>
-    internal sealed class GuardedEventStream : Stream
+    internal sealed class GuardedEventStream : IdleTimeoutStream
     {
-        private readonly Stream _inner;
         private readonly int _maxEventBytes;
-        private readonly TimeSpan _idleTimeout;
         private long _eventBytes;
         private bool _lineHasBytes;
         private bool _lastWasCarriageReturn;
 
         public GuardedEventStream(Stream inner, int maxEventBytes, TimeSpan idleTimeout)
+            : base(inner, idleTimeout)
         {
-            _inner = inner;
             _maxEventBytes = maxEventBytes;
-            _idleTimeout = idleTimeout;
         }
 
         /// <summary>True when the last bytes read did not finish a frame (no blank line after them).</summary>
         public bool EndedMidFrame => _eventBytes > 0;
 
-        /// <summary>Set when a read gave up because of <see cref="_idleTimeout"/>.</summary>
-        public bool TimedOut { get; private set; }
-
-        public long BytesRead { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) =>
-            ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        {
-            int read;
-            if (_idleTimeout <= TimeSpan.Zero || _idleTimeout == Timeout.InfiniteTimeSpan)
-            {
-                read = await _inner.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                idle.CancelAfter(_idleTimeout);
-#if !NET8_0_OR_GREATER
-                // .NET Framework's response stream ignores the token (corefx#34325): closing it is what ends the read.
-                using CancellationTokenRegistration closeOnIdle = idle.Token.Register(static s => ((Stream)s!).Dispose(), _inner);
-#endif
-                try
-                {
-                    read = await _inner.ReadAsync(buffer, offset, count, idle.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested && (ex is OperationCanceledException || ex is IOException || ex is ObjectDisposedException))
-                {
-                    TimedOut = true;
-                    throw new LoomcycleTimeoutException(
-                        $"The stream went silent: no data and no keepalive for {_idleTimeout.TotalSeconds:0.#} s.", 0, null, null, ex);
-                }
-            }
-
-            Scan(buffer, offset, read);
-            return read;
-        }
-
-#if NET8_0_OR_GREATER
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            int read;
-            if (_idleTimeout <= TimeSpan.Zero || _idleTimeout == Timeout.InfiniteTimeSpan)
-            {
-                read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                idle.CancelAfter(_idleTimeout);
-                try
-                {
-                    read = await _inner.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested && (ex is OperationCanceledException || ex is IOException || ex is ObjectDisposedException))
-                {
-                    TimedOut = true;
-                    throw new LoomcycleTimeoutException(
-                        $"The stream went silent: no data and no keepalive for {_idleTimeout.TotalSeconds:0.#} s.", 0, null, null, ex);
-                }
-            }
-
-            Scan(buffer.Span.Slice(0, read));
-            return read;
-        }
-#endif
-
-        private void Scan(byte[] buffer, int offset, int count) => Scan(new ReadOnlySpan<byte>(buffer, offset, count));
+        protected override string DescribeTimeout() =>
+            $"The stream went silent: no data and no keepalive for {IdleTimeout.TotalSeconds:0.#} s.";
 
         /// <summary>Counts bytes since the last blank line (the end of a frame) across CR, LF and CRLF.</summary>
-        private void Scan(ReadOnlySpan<byte> bytes)
+        protected override void OnRead(ReadOnlySpan<byte> bytes)
         {
-            BytesRead += bytes.Length;
             while (!bytes.IsEmpty)
             {
                 int newline = bytes.IndexOfAny((byte)'\r', (byte)'\n');
@@ -164,23 +83,5 @@ namespace Loomcycle
                     $"A server-sent event exceeded {_maxEventBytes / (1024 * 1024)} MiB without ending; the stream was closed to bound memory.");
             }
         }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-
-        public override void Flush() { }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

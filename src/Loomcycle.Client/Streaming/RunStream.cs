@@ -97,6 +97,7 @@ namespace Loomcycle
 
         private RunEvent? Parse(string eventType, ReadOnlySpan<byte> data)
         {
+            eventType = _connection.Redact(eventType, _secrets)!;
             RunEvent? ev;
             try
             {
@@ -105,7 +106,7 @@ namespace Loomcycle
             catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException || ex is ArgumentException || ex is DecoderFallbackException)
             {
                 ev = null;
-                LoomcycleDiagnostics.Warning($"Skipped a '{eventType}' event whose data is not valid JSON ({ex.Message}): {Excerpt(data)}");
+                LoomcycleDiagnostics.Warning(_connection.Redact($"Skipped a '{eventType}' event whose data is not valid JSON ({ex.Message}): {Excerpt(data)}", _secrets)!);
             }
 
             if (ev is null)
@@ -114,7 +115,38 @@ namespace Loomcycle
                 return null;
             }
 
-            ev.SetRawData(data);
+#if NET8_0_OR_GREATER
+            string raw = Encoding.UTF8.GetString(data);
+#else
+            string raw = Encoding.UTF8.GetString(data.ToArray());
+#endif
+            // A server or tool that echoes a secret (the token, a user bearer) into any event: mask it in the raw data
+            // and read the event again from the masked text, so no field (unknown ones included) keeps it.
+            string masked = _connection.Redact(raw, _secrets)!;
+            if (!ReferenceEquals(masked, raw))
+            {
+                try
+                {
+                    ev = JsonSerializer.Deserialize(masked, LoomcycleJsonContext.Default.RunEvent) ?? ev;
+                }
+                catch (JsonException)
+                {
+                    // The secret sat inside an escape sequence: no safe reading is left, so the frame is dropped.
+                    LoomcycleDiagnostics.Warning($"Skipped a '{eventType}' event that carried a secret and cannot be read once it is masked.");
+                    SkippedFrames++;
+                    return null;
+                }
+            }
+
+            ev.Data = masked;
+            if (!ReferenceEquals(masked, raw) || raw.IndexOf("\\u", StringComparison.Ordinal) >= 0)
+            {
+                // Decoded text can spell a secret the raw JSON hid behind \u escapes.
+                ev.Text = _connection.Redact(ev.Text, _secrets);
+                ev.Error = _connection.Redact(ev.Error, _secrets);
+                ev.Reasoning = _connection.Redact(ev.Reasoning, _secrets);
+            }
+
             if (string.IsNullOrEmpty(ev.Type))
             {
                 ev.Type = eventType; // side-channel frames (agent) carry no type: the event name is the type
@@ -123,11 +155,6 @@ namespace Loomcycle
             if (ev.Type == "session" && ev.SessionId is null)
             {
                 ev.SessionId = ev.Text;
-            }
-            else if (ev.Type == "error")
-            {
-                ev.Error = _connection.Redact(ev.Error, _secrets);
-                ev.Data = _connection.Redact(ev.Data, _secrets)!;
             }
 
             return ev;

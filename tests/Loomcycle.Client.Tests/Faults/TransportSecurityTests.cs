@@ -104,6 +104,7 @@ namespace Loomcycle.Client.Tests.FaultTests
             server.Enqueue("GET", "/v1/_state", ctx => Faults.PlainText(500, "bad header: " + ctx.Request.Headers.Authorization)(ctx));
             server.Enqueue("POST", "/v1/runs", ctx => Faults.RawSse(
                 HealthyRunFrames[0],
+                Frame("text", "{\"type\":\"text\",\"text\":\"tool saw " + ctx.Request.Headers.Authorization + "\",\"debug\":{\"auth\":\"" + ctx.Request.Headers.Authorization + "\"}}"),
                 Frame("error", "{\"type\":\"error\",\"error\":\"upstream said " + ctx.Request.Headers.Authorization + "\"}"))(ctx));
 
             var error = await Assert.ThrowsAnyAsync<LoomcycleException>(() => connection.GetRuntimeStateAsync());
@@ -113,6 +114,11 @@ namespace Loomcycle.Client.Tests.FaultTests
             Assert.Contains("Bearer ***", error.BodyText);
             RunEvent failed = events.Single(e => e.Type == "error");
             Assert.Contains("Bearer ***", failed.Error);
+            RunEvent text = events.Single(e => e.Type == "text");
+            Assert.Equal("tool saw Bearer ***", text.Text);
+            string unknownFields = System.Text.Json.JsonSerializer.Serialize(text, LoomcycleJsonContext.Default.RunEvent);
+            Assert.Contains("\"auth\":\"Bearer ***\"", unknownFields);
+            Assert.DoesNotContain(Token, unknownFields + text.Data);
             string everything = string.Join("\n", error.ToString(), error.BodyText, failed.Error, failed.Data, stream.Result.FailureReason, connection.ToString(), connection.HasToken);
             Assert.DoesNotContain(Token, everything);
         }
