@@ -11,6 +11,11 @@ namespace Loomcycle
     /// </summary>
     internal static class ErrorClassifier
     {
+        /// <summary>Classifies one failed response.</summary>
+        /// <param name="status">The HTTP status.</param>
+        /// <param name="reasonPhrase">The status line's phrase, for empty bodies.</param>
+        /// <param name="body">The body excerpt, already redacted.</param>
+        /// <param name="area">The family of routes the request belonged to.</param>
         /// <param name="secrets">Redacted from the decoded JSON <c>error</c> and <c>code</c> too: a secret JSON-escaped
         /// in the raw body (and so not found there) reappears in clear text once decoded.</param>
         public static LoomcycleException Classify(int status, string? reasonPhrase, string body, ApiArea area, IReadOnlyList<string>? secrets = null)

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -8,12 +9,23 @@ namespace Loomcycle
     /// <summary>
     /// A read-only wrapper over a response body that ends any read during which no byte arrives for the
     /// idle timeout, with a <see cref="LoomcycleTimeoutException"/>. A slow but live body is never cut; a
-    /// dead one never hangs. Subclasses see every chunk read through <see cref="OnRead"/>.
+    /// dead one never hangs. One watchdog timer per stream does the timing. Subclasses see every chunk
+    /// read through <see cref="OnRead"/>.
     /// </summary>
     internal abstract class IdleTimeoutStream : Stream
     {
         private readonly Stream _inner;
         private readonly TimeSpan _idleTimeout;
+
+        // Cancelled by the watchdog when a read has waited longer than the idle timeout.
+        private readonly CancellationTokenSource _idle = new CancellationTokenSource();
+        private CancellationTokenSource? _linked;
+        private CancellationToken _linkedFor;
+        private Timer? _watchdog;
+
+        // Stopwatch timestamp of the read in progress, 0 when none: the only per-read cost of the idle timeout.
+        // (A timer armed per read cost more than parsing the event it carried.)
+        private long _readStartedAt;
 
         protected IdleTimeoutStream(Stream inner, TimeSpan idleTimeout)
         {
@@ -52,19 +64,18 @@ namespace Loomcycle
             }
             else
             {
-                using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                idle.CancelAfter(_idleTimeout);
-#if !NET8_0_OR_GREATER
-                // .NET Framework's response stream ignores the token (corefx#34325): closing it is what ends the read.
-                using CancellationTokenRegistration closeOnIdle = idle.Token.Register(static s => ((Stream)s!).Dispose(), _inner);
-#endif
+                CancellationToken token = BeginRead(cancellationToken);
                 try
                 {
-                    read = await _inner.ReadAsync(buffer, offset, count, idle.Token).ConfigureAwait(false);
+                    read = await _inner.ReadAsync(buffer, offset, count, token).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (IsIdleTimeout(ex, idle, cancellationToken))
+                catch (Exception ex) when (IsIdleTimeout(ex, cancellationToken))
                 {
                     throw TimeoutError(ex);
+                }
+                finally
+                {
+                    Volatile.Write(ref _readStartedAt, 0);
                 }
             }
 
@@ -82,15 +93,18 @@ namespace Loomcycle
             }
             else
             {
-                using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                idle.CancelAfter(_idleTimeout);
+                CancellationToken token = BeginRead(cancellationToken);
                 try
                 {
-                    read = await _inner.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
+                    read = await _inner.ReadAsync(buffer, token).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (IsIdleTimeout(ex, idle, cancellationToken))
+                catch (Exception ex) when (IsIdleTimeout(ex, cancellationToken))
                 {
                     throw TimeoutError(ex);
+                }
+                finally
+                {
+                    Volatile.Write(ref _readStartedAt, 0);
                 }
             }
 
@@ -109,6 +123,9 @@ namespace Loomcycle
         {
             if (disposing)
             {
+                _watchdog?.Dispose();
+                _linked?.Dispose();
+                _idle.Dispose();
                 _inner.Dispose();
             }
 
@@ -123,8 +140,63 @@ namespace Loomcycle
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-        private static bool IsIdleTimeout(Exception ex, CancellationTokenSource idle, CancellationToken caller) =>
-            idle.IsCancellationRequested && !caller.IsCancellationRequested &&
+        /// <summary>Marks a read as started and returns the token it must honour: the caller's and the watchdog's.</summary>
+        private CancellationToken BeginRead(CancellationToken cancellationToken)
+        {
+            if (_watchdog is null)
+            {
+                // Checks four times per timeout period, so a silent read ends within 1.25 x the idle timeout.
+                TimeSpan period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, _idleTimeout.Ticks / 4));
+                _watchdog = new Timer(static s => ((IdleTimeoutStream)s!).CheckIdle(), this, period, period);
+            }
+
+            CancellationToken token = _idle.Token;
+            if (cancellationToken.CanBeCanceled)
+            {
+                // The parser passes the same token to every read: link it once, not per read.
+                if (_linked is null || !_linkedFor.Equals(cancellationToken))
+                {
+                    _linked?.Dispose();
+                    _linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _idle.Token);
+                    _linkedFor = cancellationToken;
+                }
+
+                token = _linked.Token;
+            }
+
+            Volatile.Write(ref _readStartedAt, Stopwatch.GetTimestamp());
+            return token;
+        }
+
+        private void CheckIdle()
+        {
+            long started = Volatile.Read(ref _readStartedAt);
+            if (started == 0 || _idle.IsCancellationRequested)
+            {
+                return;
+            }
+
+            double waitedSeconds = (Stopwatch.GetTimestamp() - started) / (double)Stopwatch.Frequency;
+            if (waitedSeconds >= _idleTimeout.TotalSeconds)
+            {
+                TimedOut = true;
+                try
+                {
+                    _idle.Cancel();
+#if !NET8_0_OR_GREATER
+                    // .NET Framework's response stream ignores the token (corefx#34325): closing it is what ends the read.
+                    _inner.Dispose();
+#endif
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The stream was closed meanwhile; nothing is waiting any more.
+                }
+            }
+        }
+
+        private bool IsIdleTimeout(Exception ex, CancellationToken caller) =>
+            _idle.IsCancellationRequested && !caller.IsCancellationRequested &&
             (ex is OperationCanceledException || ex is IOException || ex is ObjectDisposedException);
 
         private LoomcycleTimeoutException TimeoutError(Exception inner)

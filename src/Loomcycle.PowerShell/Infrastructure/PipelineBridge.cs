@@ -53,6 +53,9 @@ namespace Loomcycle.PowerShell
         /// </summary>
         public void Run(Func<Action<object>, CancellationToken, Task> work, Action<object> onItem) => Run(work, onItem, startInline: false);
 
+        /// <summary>The shared body of <see cref="Run(Func{Action{object}, CancellationToken, Task}, Action{object})"/> and <c>Invoke</c>.</summary>
+        /// <param name="work">The engine work; it posts items through the delegate it is given.</param>
+        /// <param name="onItem">Receives each posted item on the pipeline thread.</param>
         /// <param name="startInline">
         /// Start <paramref name="work"/> on this thread (it continues on the thread pool at its first await) instead of
         /// queueing it to the pool: one thread hop less per call, which dominates many small requests. Only for work

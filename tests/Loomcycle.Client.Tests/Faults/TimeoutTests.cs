@@ -41,9 +41,10 @@ namespace Loomcycle.Client.Tests.FaultTests
         public async Task KeepalivesKeepASlowHealthyStreamAliveFarPastTheIdleTimeout()
         {
             await using var server = await FakeLoomcycleServer.StartAsync();
-            using LoomcycleConnection connection = Connect(server, o => o.StreamIdleTimeout = TimeSpan.FromSeconds(1));
+            // Keepalives every 0.4 s against a 2 s idle timeout: a wide margin, so a loaded machine cannot fake a silence.
+            using LoomcycleConnection connection = Connect(server, o => o.StreamIdleTimeout = TimeSpan.FromSeconds(2));
             var chunks = new List<(string, TimeSpan)> { (HealthyRunFrames[0], TimeSpan.Zero) };
-            chunks.AddRange(Enumerable.Repeat((": keepalive\n\n", TimeSpan.FromMilliseconds(400)), 8)); // 3.2 s of nothing but keepalives
+            chunks.AddRange(Enumerable.Repeat((": keepalive\n\n", TimeSpan.FromMilliseconds(400)), 15)); // 6 s of nothing but keepalives
             chunks.Add((HealthyRunFrames[1], TimeSpan.Zero));
             chunks.Add((HealthyRunFrames[2], TimeSpan.Zero));
             server.Enqueue("POST", "/v1/runs", Faults.RawSse(chunks));
@@ -63,7 +64,7 @@ namespace Loomcycle.Client.Tests.FaultTests
             using LoomcycleConnection connection = Connect(server, o =>
             {
                 o.RequestTimeout = TimeSpan.FromMilliseconds(500);
-                o.StreamIdleTimeout = TimeSpan.FromSeconds(1);
+                o.StreamIdleTimeout = TimeSpan.FromSeconds(5); // this test is about the request timeout, not the idle one
             });
 
             using RunStream stream = await connection.StartRunAsync(Run("slow"));
