@@ -58,7 +58,28 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
-        public void EveryLoomcycleCommandAndParameterThePesterTestsUseExists()
+        public void EveryLoomcycleCommandAndParameterThePesterTestsUseExists() => CheckCommandsAndParameters(Scripts);
+
+        /// <summary>The scripts a user runs from the README (build, demo, the scheduled-job recipe) are held to the same check.</summary>
+        [Fact]
+        public void TheRepositoryScriptsParseAndUseOnlyRealCommandsAndParameters()
+        {
+            string root = PowerShellSession.RepositoryRoot;
+            var files = new[] { Path.Combine(root, "build.ps1") }
+                .Concat(Directory.GetFiles(Path.Combine(root, "tools"), "*.ps1"))
+                .Concat(Directory.GetFiles(Path.Combine(root, "examples"), "*.ps1"))
+                .ToList();
+            Assert.Contains(files, f => f.EndsWith("demo.ps1", StringComparison.Ordinal));
+            foreach (string file in files)
+            {
+                Parser.ParseFile(file, out _, out ParseError[] errors);
+                Assert.True(errors.Length == 0, file + ": " + string.Join("; ", errors.Select(e => e.Message)));
+            }
+
+            CheckCommandsAndParameters(files);
+        }
+
+        private static void CheckCommandsAndParameters(IEnumerable<string> files)
         {
             Dictionary<string, CommandInfo> commands;
             using (var session = new PowerShellSession())
@@ -70,7 +91,7 @@ namespace Loomcycle.PowerShell.Tests
 
             var missingCommands = new SortedDictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
             var badParameters = new SortedDictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
-            foreach (Usage usage in Usages())
+            foreach (Usage usage in Usages(files))
             {
                 if (!commands.TryGetValue(usage.Command, out CommandInfo? command))
                 {
@@ -157,10 +178,12 @@ namespace Loomcycle.PowerShell.Tests
             public CommandAst Ast { get; }
         }
 
-        private static IEnumerable<Usage> Usages()
+        private static IEnumerable<Usage> Usages() => Usages(Scripts);
+
+        private static IEnumerable<Usage> Usages(IEnumerable<string> files)
         {
             var pattern = new WildcardPattern("*-Loomcycle*", WildcardOptions.IgnoreCase);
-            foreach (string file in Scripts)
+            foreach (string file in files)
             {
                 ScriptBlockAst ast = Parser.ParseFile(file, out _, out _);
                 foreach (CommandAst command in ast.FindAll(a => a is CommandAst, searchNestedScriptBlocks: true).Cast<CommandAst>())
