@@ -25,7 +25,7 @@ namespace Loomcycle
 
             CheckIdentifier(request.UserId, "UserId");
             CheckIdentifier(request.AgentId, "AgentId");
-            return Write(request, writer =>
+            return WriteCapturing(writer =>
             {
                 writer.WriteString("agent", request.Agent);
                 WriteInput(writer, request, out string? bearer);
@@ -39,7 +39,7 @@ namespace Loomcycle
         public static byte[] Continue(ContinueRequest request, out string? userBearer)
         {
             CheckIdentifier(request.AgentId, "AgentId");
-            return Write(request, writer =>
+            return WriteCapturing(writer =>
             {
                 WriteInput(writer, request, out string? bearer);
                 return bearer;
@@ -258,7 +258,7 @@ namespace Loomcycle
             return buffer.ToArray();
         }
 
-        private static byte[] Write<TRequest>(TRequest request, Func<Utf8JsonWriter, string?> body, out string? secret)
+        private static byte[] WriteCapturing(Func<Utf8JsonWriter, string?> body, out string? secret)
         {
             string? captured = null;
             byte[] bytes = Write(writer => captured = body(writer));
