@@ -5,8 +5,9 @@
 .DESCRIPTION
     Build    dotnet build: assembles the importable module in out/Loomcycle (bin/Core for PowerShell 7.4+,
              bin/Desktop for Windows PowerShell 5.1).
-    Test     the xunit suites (engine, and cmdlets in a hosted PowerShell 7.6 runspace), then Pester 5
-             (tests/Pester) when Pester is installed.
+    Test     the xunit suites (engine, and cmdlets in a hosted PowerShell 7.6 runspace), then the Pester 5.7.1
+             suites (tests/Pester) in a fresh pwsh; Pester comes from NuGet with the solution's restore.
+    Pester   only the Pester suites (tools/Invoke-PesterSuite.ps1 runs one file or test).
     Package  copies out/Loomcycle to out/package/Loomcycle/<version>, ready for Publish-Module or a
              $env:PSModulePath folder.
     Help     regenerates en-US/Loomcycle.PowerShell.dll-Help.xml from the cmdlets' XML doc comments.
@@ -20,7 +21,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Help', 'Demo', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Pester', 'Package', 'Help', 'Demo', 'Bench')]
     [string[]] $Task = @('Build', 'Test'),
 
     [ValidateSet('Debug', 'Release')]
@@ -38,6 +39,20 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "$File $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
+# The Pester suites run in a fresh pwsh (the module is imported there, not into the build's session), the same
+# pwsh that runs this script: the PowerShell tool of .config/dotnet-tools.json under `dotnet pwsh`, or the user's own.
+function Invoke-PesterInChildProcess {
+    $script = Join-Path $root 'tools/Invoke-PesterSuite.ps1'
+    $host_ = [Environment]::ProcessPath
+    if ([System.IO.Path]::GetFileNameWithoutExtension($host_) -eq 'pwsh') {
+        & $host_ -NoProfile -NonInteractive -File $script
+    }
+    else {
+        Push-Location $root
+        try { & dotnet pwsh -NoProfile -NonInteractive -File $script } finally { Pop-Location }
+    }
+}
+
 foreach ($step in $Task) {
     switch ($step) {
         'Build' {
@@ -45,19 +60,16 @@ foreach ($step in $Task) {
             Write-Host "Module ready: $module"
         }
         'Test' {
-            Invoke-Native dotnet @('test', (Join-Path $root 'Loomcycle.PowerShell.sln'), '-c', $Configuration)
-            $pester = Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0' | Select-Object -First 1
-            if ($pester) {
-                Import-Module $pester
-                $config = New-PesterConfiguration
-                $config.Run.Path = Join-Path $root 'tests/Pester'
-                $config.Run.Exit = $true
-                $config.Output.Verbosity = 'Detailed'
-                Invoke-Pester -Configuration $config
-            }
-            else {
-                Write-Warning 'Pester 5 is not installed (Install-Module Pester -MinimumVersion 5.0); skipped tests/Pester.'
-            }
+            # Both suites run even when the first fails, so one run shows every failure; then the task fails.
+            & dotnet test (Join-Path $root 'Loomcycle.PowerShell.sln') -c $Configuration
+            $xunitExit = $LASTEXITCODE
+            Invoke-PesterInChildProcess
+            $pesterExit = $LASTEXITCODE
+            if ($xunitExit -ne 0 -or $pesterExit -ne 0) { throw "Tests failed (xunit exit $xunitExit, Pester exit $pesterExit)." }
+        }
+        'Pester' {
+            Invoke-PesterInChildProcess
+            if ($LASTEXITCODE -ne 0) { throw "Pester failed with exit code $LASTEXITCODE." }
         }
         'Package' {
             $version = (Import-PowerShellDataFile (Join-Path $root 'Loomcycle.psd1')).ModuleVersion

@@ -21,13 +21,37 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
     /// serialization, every stream, error records, exceptions and $Error are searched for the secrets.
     /// </summary>
     [Collection(FaultCollection.Name)]
-    public sealed class TokenLeakTests
+    public sealed partial class TokenLeakTests
     {
         private const string Token = "lc-canary-7Qx2Vb9Lm4Zr8Tk1Wp6N";
         private const string UserBearer = "ub-canary-3Hd8Kq5Ys2Fn7Jc4";
 
-        /// <summary>A plausible invocation of every cmdlet, keyed by name. $c is a connection holding the canary token.</summary>
-        internal static readonly IReadOnlyDictionary<string, string> Invocations = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        /// <summary>
+        /// A plausible invocation of every cmdlet, keyed by name. $c is a connection holding the canary token.
+        /// Each area adds its own table in a file of its own (TokenLeakTests.&lt;Area&gt;.cs): a static field of
+        /// type <c>Dictionary&lt;string, string&gt;</c> whose name ends in "Cmdlets"; this property joins them.
+        /// </summary>
+        internal static IReadOnlyDictionary<string, string> Invocations => AllInvocations.Value;
+
+        private static readonly Lazy<Dictionary<string, string>> AllInvocations = new Lazy<Dictionary<string, string>>(() =>
+        {
+            var all = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (System.Reflection.FieldInfo field in typeof(TokenLeakTests).GetFields(System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public))
+            {
+                if (field.Name.EndsWith("Cmdlets", StringComparison.Ordinal) && field.GetValue(null) is Dictionary<string, string> table)
+                {
+                    foreach (KeyValuePair<string, string> entry in table)
+                    {
+                        all.Add(entry.Key, entry.Value);
+                    }
+                }
+            }
+
+            return all;
+        });
+
+        /// <summary>The 27 cmdlets of the reference client.</summary>
+        private static readonly Dictionary<string, string> ReferenceCmdlets = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             ["Connect-Loomcycle"] = "Connect-Loomcycle -BaseUrl $url -Token $token -MaximumRetryCount 0 -PassThru -NoDefault",
             ["Get-LoomcycleConnection"] = "Get-LoomcycleConnection",
