@@ -69,6 +69,8 @@ $config.TestResult.Enabled = $true
 $config.TestResult.OutputFormat = 'NUnitXml'
 $config.TestResult.OutputPath = Join-Path $resultFolder 'pester.xml'
 
+# This script is strict; the suites run as a user's session does (StrictMode.Tests.ps1 turns it on itself).
+Set-StrictMode -Off
 $result = Invoke-Pester -Configuration $config
 $skipped = $result.SkippedCount + $result.NotRunCount
 Write-Host "Pester: $($result.PassedCount) passed, $($result.FailedCount) failed, $skipped skipped"

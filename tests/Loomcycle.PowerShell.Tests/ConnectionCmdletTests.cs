@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using Loomcycle.FakeServer;
+using Microsoft.AspNetCore.Http;
 using Xunit;
 
 namespace Loomcycle.PowerShell.Tests
@@ -54,6 +55,30 @@ namespace Loomcycle.PowerShell.Tests
             var down = session.Run("Connect-Loomcycle http://127.0.0.1:1; Test-LoomcycleConnection");
             Assert.Equal(false, down.Output.Last().BaseObject);
             Assert.Empty(down.Errors);
+        }
+
+        [Theory]
+        [InlineData(404, "404 page not found\n", true)]
+        [InlineData(503, "{\"error\":\"store not configured\",\"code\":\"unavailable\"}", true)]
+        [InlineData(500, "internal error\n", true)]
+        [InlineData(403, "{\"error\":\"insufficient scope\",\"code\":\"forbidden\"}", false)]
+        [InlineData(401, "{\"error\":\"unauthorized\"}", false)]
+        public void TestConnectionIsFalseOnlyWhenTheTokenCheckRefusesTheToken(int status, string body, bool expected)
+        {
+            _server.Enqueue("GET", "/v1/_users", async context =>
+            {
+                context.Response.StatusCode = status;
+                context.Response.ContentType = body.StartsWith("{") ? "application/json" : "text/plain; charset=utf-8";
+                await context.Response.WriteAsync(body);
+            });
+            using var session = new PowerShellSession();
+            var result = session.Run(
+                "Connect-Loomcycle $url -Token $secure -MaximumRetryCount 0; Test-LoomcycleConnection -Verbose",
+                new System.Collections.Generic.Dictionary<string, object?> { ["url"] = _server.BaseUri.ToString(), ["secure"] = Secure(Token) });
+            Assert.Equal(0, _server.PendingOverrides); // the check route was really asked
+            Assert.Equal(expected, result.Output.Last().BaseObject);
+            Assert.Empty(result.Errors);
+            Assert.Contains(result.Verbose, v => v.Contains(expected ? "not refused" : "refused the token"));
         }
 
         [Fact]

@@ -115,5 +115,47 @@ namespace Loomcycle.PowerShell.Tests
             Assert.Equal("keep", full.GetProperty("web_search_filter").GetString());
             Assert.Equal("u1", full.GetProperty("user_id").GetString());
         }
+
+        [Theory]
+        [InlineData("@{ Role = 'user'; Content = @(@{ Type = 'untrusted-block'; Kind = 'web_content'; Text = 'page'; Cacheable = $true }) }")]
+        [InlineData("([pscustomobject]@{ Role = 'user'; Content = @([pscustomobject]@{ Type = 'untrusted-block'; Kind = 'web_content'; Text = 'page'; Cacheable = $true }) })")]
+        [InlineData("'{\"role\":\"user\",\"content\":[{\"type\":\"untrusted-block\",\"kind\":\"web_content\",\"text\":\"page\",\"cacheable\":true}]}'")]
+        [InlineData("@(@{ role = 'user'; content = @{ type = 'untrusted-block'; kind = 'web_content'; text = 'page'; cacheable = $true } })")]
+        // ConvertFrom-Json output (PSCustomObjects) is covered in the real pwsh: tests/Pester/Runs.Tests.ps1.
+        public void SegmentsBindFromHashtablesObjectsAndJsonAndReachTheWireExactly(string segment)
+        {
+            _fixture.Server.ClearRequests();
+            _fixture.Session.Run("Invoke-LoomcycleRun echo -Segment " + segment + " -AsResult").ThrowIfErrors();
+            var body = Assert.Single(_fixture.Server.Requests.Where(r => r.Path == "/v1/runs")).Body;
+            Assert.Equal(
+                "[{\"role\":\"user\",\"content\":[{\"type\":\"untrusted-block\",\"text\":\"page\",\"cacheable\":true,\"kind\":\"web_content\"}]}]",
+                JsonDocument.Parse(body).RootElement.GetProperty("segments").GetRawText());
+        }
+
+        [Fact]
+        public void PlainTextBlocksAndMediaTypeWireNamesBind()
+        {
+            _fixture.Server.ClearRequests();
+            _fixture.Session.Run("Invoke-LoomcycleRun echo -Segment @{ Role = 'system'; Content = 'brief' }, @{ Role = 'user'; Content = @('a', @{ type = 'image'; media_type = 'image/png'; data = 'iVBO' }) } -AsResult").ThrowIfErrors();
+            var body = Assert.Single(_fixture.Server.Requests.Where(r => r.Path == "/v1/runs")).Body;
+            Assert.Equal(
+                "[{\"role\":\"system\",\"content\":[{\"type\":\"trusted-text\",\"text\":\"brief\"}]},{\"role\":\"user\",\"content\":[{\"type\":\"trusted-text\",\"text\":\"a\"},{\"type\":\"image\",\"media_type\":\"image/png\",\"data\":\"iVBO\"}]}]",
+                JsonDocument.Parse(body).RootElement.GetProperty("segments").GetRawText());
+        }
+
+        [Theory]
+        [InlineData("@{ Role = 'user'; Contents = 'x' }", "no property 'Contents'")]
+        [InlineData("@{ Role = 'user'; Content = @(@{ Txt = 'x' }) }", "no property 'Txt'")]
+        [InlineData("'not json'", "must be JSON")]
+        [InlineData("42", "not Int32")]
+        public void ABadSegmentIsRefusedByNameBeforeAnythingIsSent(string segment, string message)
+        {
+            _fixture.Server.ClearRequests();
+            var result = _fixture.Session.Run("Invoke-LoomcycleRun echo -Segment " + segment + " -AsResult");
+            var error = Assert.Single(result.Errors);
+            Assert.Contains(message, error.Exception.Message);
+            Assert.Equal("ParameterArgumentTransformationError,Loomcycle.PowerShell.Commands.InvokeLoomcycleRunCommand", error.FullyQualifiedErrorId);
+            Assert.DoesNotContain(_fixture.Server.Requests, r => r.Path == "/v1/runs");
+        }
     }
 }

@@ -45,9 +45,24 @@ Describe 'Invoke-LoomcycleRun' {
         $result.AgentId | Should -Be 'a_pester_1'
     }
 
-    It 'accepts segments' {
-        $segment = @{ Role = 'user'; Content = @(@{ Type = 'text'; Text = 'from a segment' }) }
-        (Invoke-LoomcycleRun -Agent echo -Segment $segment -AsResult).Text | Should -Match 'from a segment'
+    It 'accepts segments as hashtables, JSON objects, JSON text and arrays of them' {
+        $segment = @{ Role = 'user'; Content = @(@{ Type = 'trusted-text'; Text = 'from a hashtable' }) }
+        (Invoke-LoomcycleRun -Agent echo -Segment $segment -AsResult).Text | Should -Be 'from a hashtable'
+
+        $json = '{"role":"user","content":[{"type":"trusted-text","text":"from JSON"}]}'
+        (Invoke-LoomcycleRun -Agent echo -Segment ($json | ConvertFrom-Json) -AsResult).Text | Should -Be 'from JSON'
+        (Invoke-LoomcycleRun -Agent echo -Segment $json -AsResult).Text | Should -Be 'from JSON'
+
+        $two = @(
+            [pscustomobject]@{ Role = 'system'; Content = 'Be brief.' }
+            @{ role = 'user'; content = @('plain text block', @{ text = 'a second block' }) }
+        )
+        (Invoke-LoomcycleRun -Agent echo -Segment $two -AsResult).Text | Should -Be "plain text block`na second block"
+    }
+
+    It 'refuses a segment property it does not know, naming it, before sending' {
+        { Invoke-LoomcycleRun -Agent echo -Segment @{ Role = 'user'; Contents = 'typo' } -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage "*no property 'Contents'*"
     }
 
     It 'appends to a session with -SessionId' {

@@ -22,9 +22,10 @@ namespace Loomcycle.PowerShell.Commands
         [Parameter]
         public string? SystemPrompt { get; set; }
 
-        /// <summary>Input segments, for full control: objects or hashtables like @{ Role = 'user'; Content = @(@{ Type = 'untrusted-block'; Kind = 'web_content'; Text = $page }) }.</summary>
+        /// <summary>Input segments, for full control: hashtables like @{ Role = 'user'; Content = @(@{ Type = 'untrusted-block'; Kind = 'web_content'; Text = $page }) }, objects (ConvertFrom-Json output), JSON text, or arrays of them. A content block may be plain text.</summary>
         [Parameter]
         [ValidateNotNull]
+        [PromptSegmentTransformation]
         public PromptSegment[]? Segment { get; set; }
 
         /// <summary>The tools the run may use (names, or prefixes ending in *). An empty array allows no tools. Omit to keep the agent's own list.</summary>
