@@ -57,12 +57,13 @@ if (-not (Test-Path (Join-Path $root 'out/Loomcycle/Loomcycle.psd1'))) {
 
 Import-Module $pester -Force
 $config = New-PesterConfiguration
-$config.Run.Path = if ($Path) { $Path } else { Join-Path $root 'tests/Pester' }
+# `pwsh -File` passes "a,b" as one string: split it, so both call styles work.
+$config.Run.Path = if ($Path) { @($Path -split ',' | Where-Object { $_ }) } else { Join-Path $root 'tests/Pester' }
 $config.Run.PassThru = $true
 $config.Output.Verbosity = $Output
 # Plain text where the output is a log (CI), colours at a terminal.
 if ([Console]::IsOutputRedirected -or $env:CI) { $config.Output.RenderMode = 'Plaintext' }
-if ($FullName) { $config.Filter.FullName = $FullName }
+if ($FullName) { $config.Filter.FullName = @($FullName -split ',' | Where-Object { $_ }) }
 $resultFolder = Join-Path $root 'out/TestResults'
 New-Item -ItemType Directory -Path $resultFolder -Force | Out-Null
 $config.TestResult.Enabled = $true
@@ -72,6 +73,10 @@ $config.TestResult.OutputPath = Join-Path $resultFolder 'pester.xml'
 # This script is strict; the suites run as a user's session does (StrictMode.Tests.ps1 turns it on itself).
 Set-StrictMode -Off
 $result = Invoke-Pester -Configuration $config
+if (-not $result) {
+    Write-Host 'Pester: 0 passed, 1 failed, 0 skipped (Pester did not run)'
+    exit 1
+}
 $skipped = $result.SkippedCount + $result.NotRunCount
 Write-Host "Pester: $($result.PassedCount) passed, $($result.FailedCount) failed, $skipped skipped"
 if ($result.FailedCount -gt 0 -or $result.FailedBlocksCount -gt 0 -or $result.FailedContainersCount -gt 0 -or $result.PassedCount -eq 0) {
