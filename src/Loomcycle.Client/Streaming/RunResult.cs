@@ -16,6 +16,7 @@ namespace Loomcycle
         internal RunResult(string? agent)
         {
             Agent = agent;
+            Errors = new RunErrorList(_errors);
             StartedAt = DateTimeOffset.Now;
         }
 
@@ -30,7 +31,8 @@ namespace Loomcycle
 
         /// <summary>Run totals from the done event.</summary>
         public TokenUsage? Usage { get; private set; }
-        public IReadOnlyList<string> Errors => _errors;
+        /// <summary>The messages of the run's error events (a live view: it grows while the run streams).</summary>
+        public RunErrorList Errors { get; }
         public int ToolCallCount { get; private set; }
         public int EventCount { get; private set; }
 

@@ -1,0 +1,200 @@
+# What a user sees at a real prompt: every output type rendered by its view, serialized by ConvertTo-Json and
+# Export-Csv, complete help for every cmdlet, tab completion through TabExpansion2, and the example scripts.
+
+BeforeDiscovery {
+    $manifest = Join-Path $PSScriptRoot '../../out/Loomcycle/Loomcycle.psd1'
+    Import-Module $manifest -Force
+    $cmdlets = Get-Command -Module Loomcycle -CommandType Cmdlet
+    $script:cmdletNames = @($cmdlets | ForEach-Object { @{ Name = $_.Name } })
+    # Every type a cmdlet declares, except what PowerShell already shows (bool, FileInfo, void).
+    $script:outputTypes = @($cmdlets | ForEach-Object OutputType | ForEach-Object Name | Sort-Object -Unique |
+            Where-Object { $_ -like 'Loomcycle.*' } | ForEach-Object { @{ TypeName = $_ } })
+    $script:examples = @(Get-ChildItem (Join-Path $PSScriptRoot '../../examples') -Filter *.ps1 | ForEach-Object { @{ Name = $_.Name } })
+}
+
+BeforeAll {
+    . $PSScriptRoot/TestHelpers.ps1
+    $script:server = Start-FakeServer -Demo
+    Connect-Loomcycle -BaseUrl $server.BaseUrl
+
+    # One real object of every output type, made by the cmdlet that writes it, against the fake server.
+    # A new output type must get a sample here (the test below names any that has none).
+    $run = Invoke-LoomcycleRun -Agent tools -Prompt fetch -UserId u-present -AsResult
+    $script:samples = @{
+        'Loomcycle.LoomcycleConnection'   = { Get-LoomcycleConnection }
+        'Loomcycle.Health'                = { Get-LoomcycleHealth }
+        'Loomcycle.RunEvent'              = { Invoke-LoomcycleRun -Agent tools -Prompt fetch }
+        'Loomcycle.RunResult'             = { $run }
+        'Loomcycle.Agent'                 = { Get-LoomcycleAgent -AgentId $run.AgentId }
+        'Loomcycle.CancelAgentResult'     = { Stop-LoomcycleAgent -AgentId $run.AgentId -Force }
+        'Loomcycle.Transcript'            = { Get-LoomcycleTranscript -SessionId $run.SessionId }
+        'Loomcycle.User'                  = { Get-LoomcycleUser }
+        'Loomcycle.PauseResult'           = { Suspend-LoomcycleRuntime -Force }
+        'Loomcycle.RuntimeState'          = { Get-LoomcycleRuntimeState }
+        'Loomcycle.ResumeResult'          = { Resume-LoomcycleRuntime }
+        'Loomcycle.Snapshot'              = { Get-LoomcycleSnapshot }
+        'Loomcycle.SnapshotRestoreResult' = { Restore-LoomcycleSnapshot -Id snap_1767225600000_0a1b2c3d -Force }
+        'Loomcycle.MemoryScope'           = { Get-LoomcycleMemoryScope }
+        'Loomcycle.MemoryScopeId'         = { Get-LoomcycleMemoryScopeId -Scope agent }
+        'Loomcycle.MemoryEntry'           = { Get-LoomcycleMemory -Scope agent -ScopeId researcher }
+        'Loomcycle.Interrupt'             = { Get-LoomcycleInterrupt -UserId u1 -Status all }
+        'Loomcycle.InterruptResolution'   = {
+            $pending = Get-LoomcycleInterrupt -UserId u1 -Status pending | Select-Object -First 1
+            Resolve-LoomcycleInterrupt -RunId $pending.RunId -InterruptId $pending.InterruptId -Answer yes
+        }
+        'Loomcycle.Hook'                  = { Register-LoomcycleHook -Owner present -Name audit -Phase post -CallbackUrl https://audit.example/hook }
+    }
+    $script:made = @{}
+    function Get-Sample([string] $TypeName) {
+        if (-not $script:made.ContainsKey($TypeName)) {
+            $script:samples.ContainsKey($TypeName) | Should -BeTrue -Because "tests/Pester/Presentation.Tests.ps1 needs a sample of $TypeName"
+            $script:made[$TypeName] = @(& $script:samples[$TypeName] | Where-Object { $_.PSObject.TypeNames -contains $TypeName })
+        }
+        $objects = $script:made[$TypeName]
+        $objects.Count | Should -BeGreaterThan 0 -Because "the sample command must write a $TypeName"
+        $objects
+    }
+}
+
+AfterAll {
+    Disconnect-Loomcycle
+    Stop-FakeServer $script:server
+}
+
+Describe 'Default views' {
+    It '<TypeName> renders through its view: not empty, no raw AdditionalProperties, no type-name fallback' -ForEach $outputTypes {
+        $objects = Get-Sample $TypeName
+        $text = $objects | Out-String -Width 200
+        $text.Trim() | Should -Not -BeNullOrEmpty
+        $text | Should -Not -Match 'AdditionalProperties'
+        $text | Should -Not -Match ([regex]::Escape("$TypeName"))   # PowerShell falls back to the type name for an empty view
+        Get-FormatData -TypeName $TypeName | Should -Not -BeNullOrEmpty -Because 'every output type has a view of its own'
+    }
+
+    It '<TypeName> shows values in Format-List without errors' -ForEach $outputTypes {
+        $objects = Get-Sample $TypeName
+        $Error.Clear()
+        $text = $objects | Select-Object -First 1 | Format-List | Out-String
+        $text.Trim() | Should -Not -BeNullOrEmpty
+        $Error.Count | Should -Be 0 -Because 'a view script block that throws writes to $Error'
+    }
+}
+
+Describe 'Serialization' {
+    It '<TypeName> converts to JSON that reads back with the same property names' -ForEach $outputTypes {
+        $first = Get-Sample $TypeName | Select-Object -First 1
+        $json = $first | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue
+        $back = $json | ConvertFrom-Json
+        $names = $first.PSObject.Properties | Where-Object MemberType -in 'Property', 'NoteProperty' | ForEach-Object Name
+        foreach ($name in $names) { $back.PSObject.Properties.Name | Should -Contain $name }
+        $json | Should -Not -Match 'Authorization|Bearer '
+    }
+
+    It '<TypeName> exports to CSV: one header, one row per object, no .NET type names as values' -ForEach $outputTypes {
+        $objects = @(Get-Sample $TypeName)
+        $path = Join-Path ([System.IO.Path]::GetTempPath()) ("loomcycle-csv-" + [guid]::NewGuid() + '.csv')
+        try {
+            $objects | Export-Csv -Path $path -NoTypeInformation
+            $rows = @(Import-Csv -Path $path)
+            $rows.Count | Should -Be $objects.Count
+            (Get-Content $path -Raw) | Should -Not -Match 'System\.Collections\.Generic|System\.Text\.Json'
+        }
+        finally {
+            Remove-Item $path -ErrorAction SilentlyContinue
+        }
+    }
+}
+
+Describe 'Get-Help -Full' {
+    It '<Name> has a synopsis, a description, an example and every parameter described' -ForEach $cmdletNames {
+        $help = Get-Help $Name -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis.Trim() | Should -Not -BeLike "$Name *" -Because 'a synopsis that repeats the syntax means no help was found'
+        ($help.description | Out-String).Trim() | Should -Not -BeNullOrEmpty
+        @($help.examples.example).Count | Should -BeGreaterThan 0
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        $parameters = (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $common }
+        foreach ($parameter in $parameters) {
+            $entry = $help.parameters.parameter | Where-Object name -eq $parameter
+            $entry | Should -Not -BeNullOrEmpty -Because "-$parameter of $Name needs help"
+            ($entry.description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$parameter of $Name needs a description"
+        }
+    }
+
+    It 'has the about topics' {
+        Get-Help about_Loomcycle | Out-String | Should -Match 'Loomcycle'
+        Get-Help about_Loomcycle_Scheduled_Jobs | Out-String | Should -Match 'scheduled'
+    }
+}
+
+Describe 'Tab completion through TabExpansion2' {
+    It 'completes fixed values' {
+        $line = 'Get-LoomcycleAgent -UserId u1 -Status '
+        $matches_ = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $matches_ | Sort-Object | Should -Be @('all', 'cancelled', 'completed', 'failed', 'running')
+    }
+
+    It 'completes snapshot ids from the server' {
+        $line = 'Remove-LoomcycleSnapshot -Id snap_1767225'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText |
+            Should -Contain 'snap_1767225600000_0a1b2c3d'
+    }
+
+    It 'completes memory scope ids for the scope on the line' {
+        $line = 'Get-LoomcycleMemory -Scope user -ScopeId '
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'u1'
+    }
+
+    It 'completes a cmdlet name' {
+        $line = 'Restore-Loomcycle'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'Restore-LoomcycleSnapshot'
+    }
+}
+
+Describe 'The example scripts' {
+    It 'every example script is covered by a test here' -ForEach $examples {
+        $covered = @('nightly-snapshot.ps1')
+        $covered | Should -Contain $Name -Because 'each script in examples/ must run against the fake server in a test'
+    }
+
+    It 'nightly-snapshot.ps1 runs as a scheduled job would: token from the environment, exit 0, a file exported, old nightlies pruned' {
+        $tokenServer = Start-FakeServer -Demo -Token 'nightly-job-token-0123456789abcdef'
+        $job = Connect-Loomcycle -BaseUrl $tokenServer.BaseUrl -Token (ConvertTo-SecureString 'nightly-job-token-0123456789abcdef' -AsPlainText -Force) -PassThru -NoDefault
+        $folder = Join-Path ([System.IO.Path]::GetTempPath()) ("loomcycle-nightly-" + [guid]::NewGuid())
+        $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+        $modules = Join-Path $RepoRoot 'out'
+        $env:PSModulePath = $modules + [System.IO.Path]::PathSeparator + $env:PSModulePath
+        $env:LOOMCYCLE_AUTH_TOKEN = 'nightly-job-token-0123456789abcdef'
+        try {
+            $old = New-LoomcycleSnapshot -Label 'nightly-2000-01-01' -Connection $job
+            $output = & $pwsh -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'examples/nightly-snapshot.ps1') `
+                -BaseUrl $tokenServer.BaseUrl -ExportFolder $folder -RetentionDays 14 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because ($output | Out-String)
+            $files = @(Get-ChildItem $folder -Filter 'snap_*.json')
+            $files.Count | Should -Be 1
+            (Get-Content $files[0].FullName -Raw | ConvertFrom-Json).schema_version | Should -Not -BeNullOrEmpty
+            $today = "nightly-$([DateTime]::UtcNow.ToString('yyyy-MM-dd'))"
+            (Get-LoomcycleSnapshot -Label $today -Connection $job).Label | Should -Be $today
+            # The demo's "nightly-prod" is months old: pruned. The one made a moment ago is kept.
+            (Get-LoomcycleSnapshot -Label nightly -Connection $job).Label | Should -Not -Contain 'nightly-prod'
+            (Get-LoomcycleSnapshot -Id $old.Id -Connection $job).Label | Should -Be 'nightly-2000-01-01'
+            ($output | Out-String) | Should -Match 'snap_1767312000000_4e5f6a7b'   # the Removed ids it reports
+            ($output | Out-String) | Should -Not -Match 'nightly-job-token'
+        }
+        finally {
+            Remove-Item Env:LOOMCYCLE_AUTH_TOKEN -ErrorAction SilentlyContinue
+            Stop-FakeServer $tokenServer
+            $env:PSModulePath = ($env:PSModulePath -split [System.IO.Path]::PathSeparator | Where-Object { $_ -ne $modules }) -join [System.IO.Path]::PathSeparator
+            Remove-Item $folder -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+
+    It 'nightly-snapshot.ps1 exits 1 when the server cannot be reached' {
+        $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+        $env:PSModulePath = (Join-Path $RepoRoot 'out') + [System.IO.Path]::PathSeparator + $env:PSModulePath
+        $folder = Join-Path ([System.IO.Path]::GetTempPath()) ("loomcycle-nightly-" + [guid]::NewGuid())
+        & $pwsh -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'examples/nightly-snapshot.ps1') `
+            -BaseUrl 'http://127.0.0.1:1' -ExportFolder $folder -RetentionDays 14 *> $null
+        $LASTEXITCODE | Should -Be 1
+    }
+}
