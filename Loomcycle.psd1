@@ -1,11 +1,11 @@
 @{
     # The module version lives here and only here; Directory.Build.props reads it for every assembly.
-    ModuleVersion        = '0.1.0'
+    ModuleVersion        = '0.2.0'
     RootModule           = 'Loomcycle.psm1'
     GUID                 = '13e5f9a8-79ad-4a4b-9caf-1950642cc6e7'
     Author               = 'Loomcycle.PowerShell contributors'
     CompanyName          = 'Loomcycle.PowerShell'
-    Copyright            = '(c) Loomcycle.PowerShell contributors. MIT License.'
+    Copyright            = '(c) Loomcycle.PowerShell contributors. Licensed under the Apache License 2.0.'
     Description          = 'PowerShell cmdlets for the loomcycle agent sidecar: run agents and stream their events, inspect and cancel agents, pause and resume the runtime, snapshots, memory, interrupts and tool hooks.'
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
@@ -46,8 +46,11 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('loomcycle', 'agents', 'ai', 'sse', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
+            # What a gallery shows. ReleaseNotes is filled from CHANGELOG.md by ./build.ps1 -Task Package.
+            Tags         = @('loomcycle', 'agents', 'ai', 'llm', 'sse', 'automation', 'snapshots', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
+            ProjectUri   = 'https://github.com/denn-gubsky/loomcycle'
+            ReleaseNotes = 'See CHANGELOG.md.'
         }
     }
 }
