@@ -125,6 +125,36 @@ namespace Loomcycle
             }
         }
 
+        /// <summary>Re-attaches from <paramref name="fromSequence"/> and yields events up to the first awaiting_input after it (or the run's end).</summary>
+        public async IAsyncEnumerable<RunEvent> ReceiveNextTurnAsync(string runId, long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            using RunStream stream = await AttachRunAsync(runId, fromSequence, cancellationToken).ConfigureAwait(false);
+            await foreach (RunEvent ev in stream.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return ev;
+                if (ev.Type == "awaiting_input")
+                {
+                    yield break;
+                }
+            }
+        }
+
+        /// <summary>The sequence number of the run's latest transcript row (0 when it has none).</summary>
+        public async Task<long> GetLastRunSequenceAsync(string sessionId, string runId, CancellationToken cancellationToken = default)
+        {
+            Transcript transcript = await GetTranscriptAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            long last = 0;
+            foreach (TranscriptEvent row in transcript.Events)
+            {
+                if (row.RunId == runId && row.Seq > last)
+                {
+                    last = row.Seq;
+                }
+            }
+
+            return last;
+        }
+
         /// <summary>
         /// How many awaiting_input frames a re-attach from <paramref name="fromSequence"/> sees before the run is parked
         /// again: those in the transcript after the cursor, plus one when the run is mid-turn now. 0: parked already.

@@ -75,8 +75,7 @@ namespace Loomcycle
         {
             IReadOnlyList<string> pending = Pending;
             return new WaitTimeoutException(
-                $"Timed out after {timeout.TotalSeconds:0.#} s; still running: {string.Join(", ", pending)}.", pending)
-            { Target = string.Join(", ", pending) };
+                $"Timed out after {timeout.TotalSeconds:0.#} s; still running: {string.Join(", ", pending)}.", pending);
         }
 
         private async IAsyncEnumerable<Agent> WaitCoreAsync([EnumeratorCancellation] CancellationToken cancellationToken)
