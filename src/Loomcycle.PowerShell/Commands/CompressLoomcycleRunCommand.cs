@@ -20,6 +20,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>The run (r_…).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string RunId { get; set; } = string.Empty;
 
         protected override void ProcessRecord()

@@ -54,6 +54,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>An interactive run to re-attach to (r_…).</summary>
         [Parameter(Mandatory = true, ParameterSetName = RunIdSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string RunId { get; set; } = string.Empty;
 
         /// <summary>Lines to send, one per turn, before the host is asked.</summary>

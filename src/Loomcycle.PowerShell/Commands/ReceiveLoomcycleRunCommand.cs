@@ -26,6 +26,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>The run (r_…).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string RunId { get; set; } = string.Empty;
 
         /// <summary>Replays only events after this transcript sequence number (0: from the start).</summary>

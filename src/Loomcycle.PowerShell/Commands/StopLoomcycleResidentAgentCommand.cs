@@ -23,6 +23,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>The resident child run (r_…).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ResidentRunIdCompleter))]
         public string RunId { get; set; } = string.Empty;
 
         /// <summary>Stops only the current turn; the sub-agent stays.</summary>

@@ -20,6 +20,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>The interactive run (r_…).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string RunId { get; set; } = string.Empty;
 
         /// <summary>Why the turn is stopped; shown on the turn_cancelled event.</summary>
