@@ -110,3 +110,31 @@ Describe 'Interactive runs' {
         $shown | Should -Match 'echo: again'
     }
 }
+
+Describe 'Copy-LoomcycleSession' {
+    It 'copies a conversation into a new session for another agent, and names a missing one' {
+        $run = Invoke-LoomcycleRun -Agent echo -Prompt 'hand me over' -AsResult
+        $copy = Copy-LoomcycleSession -SessionId $run.SessionId -Agent chatty -Confirm:$false
+        $copy | Should -BeOfType ([Loomcycle.SessionReplayResult])
+        $copy.NewSessionId | Should -Not -Be $run.SessionId
+        $copy.EventsCopied | Should -BeGreaterThan 0
+        (Get-LoomcycleTranscript $copy.NewSessionId).Events.Count | Should -Be $copy.EventsCopied
+
+        Copy-LoomcycleSession -SessionId s_missing -Agent chatty -Confirm:$false -ErrorVariable copyErrors -ErrorAction SilentlyContinue
+        $copyErrors[0].FullyQualifiedErrorId | Should -BeLike 'SessionNotFound,*'
+        $copyErrors[0].TargetObject | Should -Be 's_missing'
+    }
+}
+
+Describe 'Resident sub-agents' {
+    It 'lists them, stops a turn, closes one' {
+        $resident = @(Get-LoomcycleResidentAgent)
+        $resident.Count | Should -Be 2
+        $resident[0] | Should -BeOfType ([Loomcycle.ResidentAgent])
+        ($resident | Where-Object State -eq running | Stop-LoomcycleResidentAgent -TurnOnly -Confirm:$false).Stopped | Should -BeTrue
+        (Stop-LoomcycleResidentAgent -RunId $resident[1].RunId -Force).Closed | Should -BeTrue
+        @(Get-LoomcycleResidentAgent).Count | Should -Be 1
+        Stop-LoomcycleResidentAgent -RunId $resident[1].RunId -Force -ErrorVariable stopErrors -ErrorAction SilentlyContinue
+        $stopErrors[0].FullyQualifiedErrorId | Should -BeLike 'NotFound,*'
+    }
+}
