@@ -10,7 +10,7 @@
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FormatsToProcess     = @('Loomcycle.format.ps1xml')
+    FormatsToProcess     = @('Loomcycle.format.ps1xml', 'Loomcycle.Live.format.ps1xml')
     TypesToProcess       = @('Loomcycle.types.ps1xml')
     CmdletsToExport      = @(
         'Connect-Loomcycle',
@@ -39,7 +39,19 @@
         'Resolve-LoomcycleInterrupt',
         'Register-LoomcycleHook',
         'Get-LoomcycleHook',
-        'Unregister-LoomcycleHook'
+        'Unregister-LoomcycleHook',
+        # Live (issue 10)
+        'Watch-LoomcycleAgent',
+        'Wait-LoomcycleAgent',
+        'Send-LoomcycleInput',
+        'Stop-LoomcycleTurn',
+        'Compress-LoomcycleRun',
+        'Receive-LoomcycleRun',
+        'Enter-LoomcycleRun',
+        'Invoke-LoomcycleBatch',
+        'Copy-LoomcycleSession',
+        'Get-LoomcycleResidentAgent',
+        'Stop-LoomcycleResidentAgent'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -50,4 +50,10 @@ public sealed class FakeServerOptions
 
     /// <summary>Version reported by NEW's <c>/healthz</c>.</summary>
     public string Version { get; set; } = "v1.59.0";
+
+    /// <summary>How long GET /v1/users/{id}/agents/stream stays open before the server ends it (the real server: 30 minutes).</summary>
+    public TimeSpan RunStateStreamLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Inputs an interactive run queues while it is busy; one more gets 429 with Retry-After: 1.</summary>
+    public int InteractiveInputCapacity { get; set; } = 4;
 }

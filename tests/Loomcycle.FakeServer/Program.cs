@@ -8,7 +8,7 @@ namespace Loomcycle.FakeServer;
 
 /// <summary>
 /// Standalone mode: <c>dotnet run --project tests/Loomcycle.FakeServer -- --port 8787 [--token T] [--keepalive-ms N]
-/// [--old] [--demo] [--no-store] [--no-pause] [--delta-delay-ms N] [--pause-ms N]</c>.
+/// [--old] [--demo] [--no-store] [--no-pause] [--delta-delay-ms N] [--pause-ms N] [--run-state-lifetime-ms N]</c>.
 /// </summary>
 internal static class Program
 {
@@ -29,6 +29,7 @@ internal static class Program
                     case "--keepalive-ms": options.KeepaliveInterval = TimeSpan.FromMilliseconds(Math.Max(0, NextInt())); break;
                     case "--delta-delay-ms": options.TextDeltaDelay = TimeSpan.FromMilliseconds(NextInt()); break;
                     case "--pause-ms": options.PauseDuration = TimeSpan.FromMilliseconds(NextInt()); break;
+                    case "--run-state-lifetime-ms": options.RunStateStreamLifetime = TimeSpan.FromMilliseconds(Math.Max(1, NextInt())); break;
                     case "--old": options.NewServer = false; break;
                     case "--no-store": options.StoreConfigured = false; break;
                     case "--no-pause": options.PauseConfigured = false; break;
@@ -78,6 +79,6 @@ internal static class Program
 
     private static void PrintUsage()
     {
-        Console.Error.WriteLine("usage: Loomcycle.FakeServer [--port N] [--token T] [--keepalive-ms N] [--old] [--demo] [--no-store] [--no-pause] [--delta-delay-ms N] [--pause-ms N]");
+        Console.Error.WriteLine("usage: Loomcycle.FakeServer [--port N] [--token T] [--keepalive-ms N] [--old] [--demo] [--no-store] [--no-pause] [--delta-delay-ms N] [--pause-ms N] [--run-state-lifetime-ms N]");
     }
 }

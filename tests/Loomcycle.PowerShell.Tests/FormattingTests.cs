@@ -10,7 +10,7 @@ using Xunit;
 namespace Loomcycle.PowerShell.Tests
 {
     /// <summary>Loomcycle.format.ps1xml: it loads, every declared output type has a view, and its script blocks work on real objects.</summary>
-    public sealed class FormattingTests : IClassFixture<ServerAndSession>
+    public sealed partial class FormattingTests : IClassFixture<ServerAndSession>
     {
         // Output types PowerShell already knows how to show.
         private static readonly HashSet<string> BuiltInOutputTypes = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
@@ -27,12 +27,14 @@ namespace Loomcycle.PowerShell.Tests
 
         public static string FormatFile => Path.Combine(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!, "Loomcycle.format.ps1xml");
 
-        /// <summary>Type name → view name for every view in the module's format file.</summary>
+        /// <summary>Every format file the module ships (Loomcycle.format.ps1xml and one per area, e.g. Loomcycle.Live.format.ps1xml).</summary>
+        public static string[] FormatFiles => Directory.GetFiles(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!, "*.format.ps1xml");
+
+        /// <summary>Type name → view name for every view in the module's format files.</summary>
         public static Dictionary<string, XElement> Views()
         {
-            XDocument doc = XDocument.Load(FormatFile);
             var views = new Dictionary<string, XElement>(StringComparer.OrdinalIgnoreCase);
-            foreach (XElement view in doc.Descendants("View"))
+            foreach (XElement view in FormatFiles.SelectMany(f => XDocument.Load(f).Descendants("View")))
             {
                 foreach (XElement type in view.Element("ViewSelectedBy")!.Elements("TypeName"))
                 {
@@ -48,7 +50,7 @@ namespace Loomcycle.PowerShell.Tests
         public void TheFormatFileLoadsIntoAFormatTableWithoutErrors()
         {
             // The same loader PowerShell uses for FormatsToProcess; it throws FormatTableLoadException listing every problem.
-            var table = new FormatTable(new[] { FormatFile });
+            var table = new FormatTable(FormatFiles);
             Assert.NotNull(table);
         }
 
@@ -174,6 +176,18 @@ namespace Loomcycle.PowerShell.Tests
                 ["Loomcycle.InterruptResolution"] = "[Loomcycle.InterruptResolution]@{ InterruptId = 'intr_1'; Status = 'resolved'; ResolvedAt = [DateTimeOffset]::Now }",
                 ["Loomcycle.Hook"] = "[Loomcycle.Hook]@{ Id = 'hook_1'; Tools = @('WebFetch') }",
             };
+
+            // Areas add their samples in FormattingTests.<Area>.cs: a static Dictionary<string, string> field named *Samples.
+            foreach (System.Reflection.FieldInfo field in typeof(FormattingTests).GetFields(System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic))
+            {
+                if (field.Name.EndsWith("Samples", StringComparison.Ordinal) && field.GetValue(null) is Dictionary<string, string> more)
+                {
+                    foreach (KeyValuePair<string, string> entry in more)
+                    {
+                        samples.Add(entry.Key, entry.Value);
+                    }
+                }
+            }
 
             Assert.Equal(Views().Keys.OrderBy(k => k), samples.Keys.OrderBy(k => k));
             foreach (KeyValuePair<string, string> sample in samples)

@@ -32,12 +32,13 @@ function Import-ModuleUnderTest {
 }
 
 function Start-FakeServer {
-    param([switch] $Demo, [string] $Token, [int] $TimeoutSec = 60)
+    param([switch] $Demo, [string] $Token, [int] $TimeoutSec = 60, [string[]] $Argument = @())
 
     $port = Get-FreePort
     $arguments = @((Get-FakeServerAssembly), '--port', $port, '--keepalive-ms', '500')
     if ($Demo) { $arguments += '--demo' }
     if ($Token) { $arguments += @('--token', $Token) }
+    $arguments += $Argument
     $log = Join-Path ([System.IO.Path]::GetTempPath()) "loomcycle-fake-$port"
     $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -PassThru -NoNewWindow `
         -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err"

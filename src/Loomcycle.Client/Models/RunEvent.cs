@@ -25,6 +25,21 @@ namespace Loomcycle
         public InterruptionInfo? Interruption { get; set; }
         public HostWideningInfo? HostWidening { get; set; }
 
+        /// <summary>On <c>steer</c>: the operator's turn on an interactive run.</summary>
+        public UserInputInfo? UserInput { get; set; }
+
+        /// <summary>On <c>awaiting_input</c>: the interactive run parked and waits for Send-LoomcycleInput.</summary>
+        public AwaitingInputInfo? AwaitingInput { get; set; }
+
+        /// <summary>On <c>turn_cancelled</c>.</summary>
+        public TurnCancelledInfo? TurnCancelled { get; set; }
+
+        /// <summary>On <c>context_compaction</c>.</summary>
+        public ContextCompactionInfo? ContextCompaction { get; set; }
+
+        /// <summary>On <c>limit</c>: a token-budget warning.</summary>
+        public LimitInfo? Limit { get; set; }
+
         /// <summary>On the <c>agent</c> event: the run's agent id.</summary>
         public string? AgentId { get; set; }
         public string? RunId { get; set; }
@@ -55,6 +70,12 @@ namespace Loomcycle
             "done" => "done: " + StopReason,
             "tool_call" => "tool_call: " + ToolUse?.Name,
             "tool_result" => "tool_result: " + ToolUse?.Name,
+            "steer" => "steer: " + UserInput?.Text,
+            "awaiting_input" => "awaiting_input (turn " + AwaitingInput?.SinceTurn + ")",
+            "turn_cancelled" => "turn_cancelled: " + TurnCancelled?.Reason,
+            "context_compaction" => "context_compaction: " + ContextCompaction?.BeforeTokens + " -> " + ContextCompaction?.AfterTokens + " tokens",
+            "limit" => "limit: " + (Limit?.Message ?? Limit?.Severity + " " + Limit?.Used + "/" + Limit?.Limit),
+            "model_downgraded" => "model_downgraded: " + Text,
             _ => Type,
         };
     }

@@ -32,6 +32,11 @@ namespace Loomcycle
                 WriteOptional(writer, "session_id", request.SessionId);
                 WriteOptional(writer, "tenant_id", request.TenantId);
                 WriteOptional(writer, "user_id", request.UserId);
+                if (request.Interactive)
+                {
+                    writer.WriteBoolean("interactive", true);
+                }
+
                 return bearer;
             }, out userBearer);
         }

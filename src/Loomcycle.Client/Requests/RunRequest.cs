@@ -44,6 +44,9 @@ namespace Loomcycle
         public string? SessionId { get; set; }
         public string? TenantId { get; set; }
         public string? UserId { get; set; }
+
+        /// <summary>An interactive run: it parks at <c>awaiting_input</c> after each turn instead of ending (sent only when true).</summary>
+        public bool Interactive { get; set; }
     }
 
     /// <summary>A continuation of a session: POST /v1/sessions/{id}/messages (the transcript is replayed server-side).</summary>

@@ -38,7 +38,10 @@ namespace Loomcycle
 
         /// <summary>True once the done event arrived.</summary>
         public bool Completed { get; private set; }
-        public bool Succeeded => Completed && _errors.Count == 0;
+        public bool Succeeded => (Completed || Parked) && _errors.Count == 0;
+
+        /// <summary>True when an interactive run parked at <c>awaiting_input</c> (it waits for the next input).</summary>
+        public bool Parked { get; private set; }
 
         /// <summary>True when the connection ended in the middle of a frame (a broken stream).</summary>
         public bool EndedMidFrame { get; internal set; }
@@ -99,6 +102,9 @@ namespace Loomcycle
                         _errors.Add(message);
                     }
 
+                    break;
+                case "awaiting_input":
+                    Parked = true;
                     break;
                 case "done":
                     Completed = true;

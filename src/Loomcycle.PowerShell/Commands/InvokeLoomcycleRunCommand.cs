@@ -13,7 +13,8 @@ namespace Loomcycle.PowerShell.Commands
     /// A run that fails (error events, or a stream that ends without done) writes an error record, so
     /// -ErrorAction Stop stops the script and $? is false. HTTP errors (unknown agent, 401, 429 …) are
     /// reported before any event. Stopping the pipeline (Ctrl+C, Select-Object -First) closes the stream,
-    /// and the server then cancels the run.
+    /// and the server then cancels the run. With -Interactive the run is a conversation: the command returns when the
+    /// run parks at awaiting_input (the RunResult's Parked is true), and the run waits for Send-LoomcycleInput.
     /// </remarks>
     /// <example>
     /// <code>Invoke-LoomcycleRun -Agent qa -Prompt 'Summarise the release notes' -Prose</code>
@@ -30,6 +31,10 @@ namespace Loomcycle.PowerShell.Commands
     /// <example>
     /// <code>Invoke-LoomcycleRun -Agent researcher -Prompt $q -AllowedHost @() -Tool @('Read', 'Grep*')</code>
     /// <para>Denies every network call and narrows the tools for this run.</para>
+    /// </example>
+    /// <example>
+    /// <code>$r = Invoke-LoomcycleRun -Agent helper -Prompt 'Draft the plan' -Interactive -Prose; Send-LoomcycleInput $r.RunId 'shorter, please'; Receive-LoomcycleRun $r.RunId -Prose</code>
+    /// <para>Starts a conversation, shows the first answer, replies, and shows the next answer.</para>
     /// </example>
     [Cmdlet(VerbsLifecycle.Invoke, "LoomcycleRun", DefaultParameterSetName = EventsSet)]
     [OutputType(typeof(RunEvent), ParameterSetName = new[] { EventsSet })]
@@ -57,6 +62,10 @@ namespace Loomcycle.PowerShell.Commands
         [Parameter]
         public string? UserId { get; set; }
 
+        /// <summary>Starts an interactive run: it parks at awaiting_input after each turn instead of ending, and this command returns then (the run lives on; talk to it with Send-LoomcycleInput and Receive-LoomcycleRun, or Enter-LoomcycleRun).</summary>
+        [Parameter]
+        public SwitchParameter Interactive { get; set; }
+
         protected override string Subject => Agent;
 
         protected override void ProcessRecord()
@@ -70,9 +79,11 @@ namespace Loomcycle.PowerShell.Commands
             base.ProcessRecord();
         }
 
+        protected override bool EndsRead(RunEvent ev) => Interactive && ev.Type == "awaiting_input";
+
         protected override Task<RunStream> StartAsync(LoomcycleConnection connection, CancellationToken token)
         {
-            var request = new RunRequest { Agent = Agent, SessionId = SessionId, TenantId = TenantId, UserId = UserId };
+            var request = new RunRequest { Agent = Agent, SessionId = SessionId, TenantId = TenantId, UserId = UserId, Interactive = Interactive };
             FillInput(request);
             return connection.StartRunAsync(request, token);
         }

@@ -45,6 +45,15 @@ namespace Loomcycle.PowerShell.Commands
                 case "error":
                     Line($"[error: {ev.Error}]");
                     break;
+                case "steer":
+                    Line($"> {ev.UserInput?.Text}");
+                    break;
+                case "turn_cancelled":
+                    Line($"[turn cancelled{(string.IsNullOrEmpty(ev.TurnCancelled?.Reason) ? string.Empty : ": " + ev.TurnCancelled!.Reason)}]");
+                    break;
+                case "context_compaction":
+                    Line($"[context compacted: {ev.ContextCompaction?.BeforeTokens} -> {ev.ContextCompaction?.AfterTokens} tokens]");
+                    break;
             }
         }
 

@@ -127,8 +127,15 @@ namespace Loomcycle.PowerShell.Commands
             await foreach (RunEvent ev in stream.ReadEventsAsync(token).ConfigureAwait(false))
             {
                 yield return ev;
+                if (EndsRead(ev))
+                {
+                    yield break;
+                }
             }
         }
+
+        /// <summary>True when the command stops reading after this event (an interactive run that parked).</summary>
+        protected virtual bool EndsRead(RunEvent ev) => false;
 
         private void Emit(RunEvent ev, ProseWriter prose)
         {

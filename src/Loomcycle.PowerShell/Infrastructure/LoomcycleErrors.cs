@@ -44,6 +44,8 @@ namespace Loomcycle.PowerShell
             InvalidArgumentException => ErrorCategory.InvalidArgument,
             SessionBusyException or AgentIdInUseException or AlreadyPausingException => ErrorCategory.ResourceBusy,
             NotPausedException => ErrorCategory.InvalidOperation,
+            NotMidTurnException or NotInteractiveException => ErrorCategory.InvalidOperation,
+            RunBusyException => ErrorCategory.ResourceBusy,
             SnapshotTooLargeException or BackpressureException => ErrorCategory.LimitsExceeded,
             SnapshotVersionException => ErrorCategory.InvalidData,
             UnavailableException => ErrorCategory.ResourceUnavailable,

@@ -52,6 +52,12 @@ namespace Loomcycle.PowerShell
                     return "? " + ev.Interruption?.Question + " (" + ev.Interruption?.InterruptId + ")";
                 case "host_widened":
                     return "hosts + " + string.Join(", ", ev.HostWidening?.HostsAdded ?? Array.Empty<string>()) + " by " + ev.HostWidening?.HookOwner + "/" + ev.HostWidening?.HookName;
+                case "steer":
+                case "awaiting_input":
+                case "turn_cancelled":
+                case "context_compaction":
+                case "limit":
+                    return OneLine(ev.ToString(), InputWidth * 2);
                 default:
                     return ev.Type + (string.IsNullOrEmpty(ev.Text) ? string.Empty : " " + OneLine(ev.Text, InputWidth));
             }

@@ -93,20 +93,20 @@ internal static class RunExecutor
         }
 
         await writer.DisposeAsync().ConfigureAwait(false);
-        Finish(server, record, run, clientGone, agentFault);
+        if (Finish(server, record, run, clientGone, agentFault)) state.RunStates.Publish(record);
         if (plan.Session is not null) state.UnlockSession(plan.Session);
         server.OnStreamClosed();
         if (clientGone) server.NotifyStreamAbortedByClient();
         if (agentFault is not null) throw agentFault;
     }
 
-    private static void Finish(FakeLoomcycleServer server, AgentRecord record, AgentRunContext run, bool clientGone, Exception? fault)
+    private static bool Finish(FakeLoomcycleServer server, AgentRecord record, AgentRunContext run, bool clientGone, Exception? fault)
     {
         lock (server.State.SyncRoot)
         {
             record.CancelHandler = null;
             record.Live = false;
-            if (record.IsTerminal) return; // cancelled through the API: already recorded
+            if (record.IsTerminal) return false; // cancelled through the API: already recorded
             record.CompletedAt = DateTimeOffset.UtcNow;
             if (fault is not null)
             {
@@ -146,6 +146,7 @@ internal static class RunExecutor
                 record.Status = "completed";
             }
         }
+        return true;
     }
 
     private static bool IsCancellation(Exception ex) => ex is OperationCanceledException;

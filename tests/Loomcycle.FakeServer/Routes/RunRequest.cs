@@ -22,6 +22,8 @@ internal sealed class RunRequest
     /// <summary>OLD's key.</summary>
     public string[]? AllowedTools { get; private set; }
     public JsonElement? ParentContext { get; private set; }
+    /// <summary>NEW: an interactive run (parks at awaiting_input).</summary>
+    public bool Interactive { get; private set; }
 
     public bool HasSegments => Segments is { ValueKind: JsonValueKind.Array } s && s.GetArrayLength() > 0;
 
@@ -49,7 +51,7 @@ internal sealed class RunRequest
         {
             r.Tools = b.StringArray("tools");
             r.ParentContext = b.Element("parent_context", JsonValueKind.Object, "store.ParentContext");
-            b.Bool("interactive");
+            r.Interactive = b.Bool("interactive");
         }
         else
         {

@@ -93,7 +93,13 @@ internal static class RunRoutes
             return;
         }
 
-        var plan = new RunPlan(record, session, agent, record.InputText ?? "", req.SegmentsJson(rc.NewServer),
+        if (req.Interactive && rc.NewServer && session is not null)
+        {
+            await LiveRoutes.StartInteractiveAsync(rc, record, session, record.InputText ?? "", req.ParentContext is { } ipc ? JsonNode.Parse(ipc.GetRawText()) : null);
+            return;
+        }
+
+var plan = new RunPlan(record, session, agent, record.InputText ?? "", req.SegmentsJson(rc.NewServer),
             rc.NewServer ? req.Tools : req.AllowedTools,
             req.ParentContext is { } pc ? JsonNode.Parse(pc.GetRawText()) : null,
             SendSessionFrame: rc.StoreConfigured, Persist: rc.StoreConfigured);

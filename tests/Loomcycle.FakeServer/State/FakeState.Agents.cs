@@ -87,8 +87,9 @@ public sealed partial class FakeState
             if (_agents.Any(a => a.AgentId == record.AgentId && a.Live)) return false;
             record.Live = true;
             _agents.Add(record);
-            return true;
         }
+        RunStates.Publish(record);
+        return true;
     }
 
     internal sealed record CancelOutcome(AgentRecord? Target, bool Cancelled, IReadOnlyList<string> Cascaded);
@@ -97,6 +98,7 @@ public sealed partial class FakeState
     internal CancelOutcome Cancel(string agentId, string reason, bool storeConfigured)
     {
         var handlers = new List<Action>();
+        var published = new List<AgentRecord>();
         CancelOutcome outcome;
         lock (SyncRoot)
         {
@@ -126,10 +128,12 @@ public sealed partial class FakeState
                 r.CompletedAt = now;
                 r.StopReason = reason;
                 r.CancelReason = reason;
+                published.Add(r);
                 if (r.CancelHandler is { } h) handlers.Add(h);
             }
             outcome = new CancelOutcome(target, true, cascaded);
         }
+        foreach (AgentRecord r in published) RunStates.Publish(r);
         foreach (Action h in handlers)
         {
             try { h(); } catch { /* a finished stream may already be gone */ }

@@ -8,6 +8,8 @@ public sealed class SessionRecord
 {
     internal readonly List<TranscriptEvent> EventList = new();
     internal long NextSeq = 1;
+    /// <summary>Completed (and replaced) when rows are appended, for run-stream tails (live routes).</summary>
+    internal System.Threading.Tasks.TaskCompletionSource Appended = new(System.Threading.Tasks.TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string Id { get; set; } = "";
     public string TenantId { get; set; } = "default";

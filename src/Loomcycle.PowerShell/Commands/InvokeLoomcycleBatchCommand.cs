@@ -1,0 +1,201 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+
+namespace Loomcycle.PowerShell.Commands
+{
+    /// <summary>Runs one prompt per input, many at once, and writes one result per input in input order.</summary>
+    /// <remarks>
+    /// Sends POST /v1/runs:batch in calls of at most 32 runs (-BatchSize); each call returns when all its runs have
+    /// ended. Inputs are prompts (-Prompt, or strings from the pipeline) or objects with a Prompt property and
+    /// optionally Agent, UserId, TenantId, SystemPrompt, AgentId and UserTier (e.g. rows from Import-Csv, or
+    /// hashtables); -Agent and -UserId are the defaults for objects that do not name their own. Each result
+    /// (Loomcycle.BatchResult) carries its Index and its Input, so results line up with the rows they came from. A
+    /// run that failed or was cancelled is that input's non-terminating error (BatchItemFailed, target: the input),
+    /// after its result; the other inputs go on. An input with no prompt is refused before anything is sent.
+    /// </remarks>
+    /// <example>
+    /// <code>Invoke-LoomcycleBatch -Agent summarizer -Prompt (Get-Content urls.txt) | Select-Object Index, Status, FinalText</code>
+    /// <para>Summarises every line of a file, 32 at a time.</para>
+    /// </example>
+    /// <example>
+    /// <code>Import-Csv tickets.csv | Invoke-LoomcycleBatch -Agent triage | ForEach-Object { $_.Input | Add-Member -PassThru Triage $_.FinalText } | Export-Csv triaged.csv</code>
+    /// <para>Runs a CSV row by row (its Prompt column) and writes the answers beside the rows.</para>
+    /// </example>
+    [Cmdlet(VerbsLifecycle.Invoke, "LoomcycleBatch", DefaultParameterSetName = PromptSet)]
+    [OutputType(typeof(BatchResult))]
+    public sealed class InvokeLoomcycleBatchCommand : LoomcycleCmdlet
+    {
+        private const string PromptSet = "Prompt";
+        private const string InputObjectSet = "InputObject";
+
+        private readonly List<(BatchSpawn Spawn, object Input)> _pending = new List<(BatchSpawn, object)>();
+        private int _next;
+
+        /// <summary>The agent definition to run (the default for input objects without an Agent property).</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PromptSet)]
+        [Parameter(Position = 0, ParameterSetName = InputObjectSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Agent { get; set; }
+
+        /// <summary>The prompts, one run each.</summary>
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = PromptSet)]
+        [ValidateNotNull]
+        public string[] Prompt { get; set; } = Array.Empty<string>();
+
+        /// <summary>Pipeline input: a prompt string, or an object or hashtable with Prompt (and optionally Agent, UserId, TenantId, SystemPrompt, AgentId, UserTier).</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        public PSObject? InputObject { get; set; }
+
+        /// <summary>The user the runs belong to (the default for inputs without a UserId).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? UserId { get; set; }
+
+        /// <summary>A system message for every run (the default for inputs without a SystemPrompt).</summary>
+        [Parameter]
+        public string? SystemPrompt { get; set; }
+
+        /// <summary>The tools the runs may use; an empty array allows none.</summary>
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[]? Tool { get; set; }
+
+        /// <summary>Runs per call (1 to 32, the server's cap).</summary>
+        [Parameter]
+        [ValidateRange(1, LoomcycleConnection.MaximumBatchSize)]
+        public int BatchSize { get; set; } = LoomcycleConnection.MaximumBatchSize;
+
+        /// <summary>The server cancels runs still going after this many seconds (per call).</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? TimeoutSec { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == PromptSet)
+            {
+                foreach (string prompt in Prompt)
+                {
+                    Add(prompt, prompt, null);
+                }
+            }
+            else if (InputObject is not null)
+            {
+                object input = InputObject.BaseObject is string ? InputObject.BaseObject : InputObject;
+                if (InputObject.BaseObject is string text)
+                {
+                    Add(text, input, null);
+                }
+                else
+                {
+                    Add(Read(InputObject, "Prompt"), input, InputObject);
+                }
+            }
+        }
+
+        protected override void EndProcessing() => Flush();
+
+        private void Add(string? prompt, object input, PSObject? source)
+        {
+            int index = _next++;
+            var spawn = new BatchSpawn
+            {
+                Prompt = prompt,
+                Agent = Read(source, "Agent") ?? Agent ?? string.Empty,
+                UserId = Read(source, "UserId") ?? UserId,
+                TenantId = Read(source, "TenantId"),
+                SystemPrompt = Read(source, "SystemPrompt") ?? SystemPrompt,
+                AgentId = Read(source, "AgentId"),
+                UserTier = Read(source, "UserTier"),
+                Tools = Tool,
+            };
+            if (string.IsNullOrEmpty(spawn.Prompt))
+            {
+                WriteError(LoomcycleErrors.From(new InvalidArgumentException($"Input {index} has no prompt: give a string or an object with a Prompt property."), input));
+                return;
+            }
+
+            if (string.IsNullOrEmpty(spawn.Agent))
+            {
+                WriteError(LoomcycleErrors.From(new InvalidArgumentException($"Input {index} names no agent: give -Agent or an Agent property."), input));
+                return;
+            }
+
+            _pending.Add((spawn, new Indexed(index, input)));
+            if (_pending.Count >= BatchSize)
+            {
+                Flush();
+            }
+        }
+
+        private void Flush()
+        {
+            if (_pending.Count == 0)
+            {
+                return;
+            }
+
+            var chunk = _pending.ToArray();
+            _pending.Clear();
+            var spawns = Array.ConvertAll(chunk, c => c.Spawn);
+            TimeSpan? timeout = TimeoutSec is int seconds ? TimeSpan.FromSeconds(seconds) : null;
+            BatchResult[] results;
+            try
+            {
+                results = Invoke((connection, token) => connection.SpawnBatchAsync(spawns, timeout, token));
+            }
+            catch (LoomcycleException ex)
+            {
+                foreach (var item in chunk)
+                {
+                    WriteError(LoomcycleErrors.From(ex, ((Indexed)item.Input).Input));
+                }
+
+                return;
+            }
+
+            for (int i = 0; i < results.Length; i++)
+            {
+                var indexed = (Indexed)chunk[i].Input;
+                BatchResult result = results[i];
+                result.Index = indexed.Index;
+                result.Input = indexed.Input;
+                WriteObject(result);
+                if (!result.Succeeded)
+                {
+                    WriteError(LoomcycleErrors.From(new BatchItemFailedException(result), indexed.Input));
+                }
+            }
+        }
+
+        private static string? Read(PSObject? source, string name)
+        {
+            if (source is null)
+            {
+                return null;
+            }
+
+            object? value = source.BaseObject is IDictionary dictionary
+                ? (dictionary.Contains(name) ? dictionary[name] : null)
+                : source.Properties[name]?.Value;
+            value = value is PSObject wrapped ? wrapped.BaseObject : value;
+            string? text = value?.ToString();
+            return string.IsNullOrEmpty(text) ? null : text;
+        }
+
+        private sealed class Indexed
+        {
+            public Indexed(int index, object input)
+            {
+                Index = index;
+                Input = input;
+            }
+
+            public int Index { get; }
+
+            public object Input { get; }
+        }
+    }
+}

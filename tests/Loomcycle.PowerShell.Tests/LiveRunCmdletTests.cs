@@ -1,0 +1,327 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Loomcycle.FakeServer;
+using Xunit;
+
+namespace Loomcycle.PowerShell.Tests
+{
+    /// <summary>Interactive runs, batches, session replay, resident sub-agents and interrupt decline against the fake server.</summary>
+    public sealed class LiveRunCmdletTests : IClassFixture<ServerAndSession>
+    {
+        private readonly ServerAndSession _fixture;
+
+        public LiveRunCmdletTests(ServerAndSession fixture)
+        {
+            _fixture = fixture;
+            _fixture.Server.Reset();
+        }
+
+        private FakeLoomcycleServer Server => _fixture.Server;
+
+        private PowerShellResult Run(string script) => _fixture.Session.Run(script);
+
+        /// <summary>Starts an interactive echo run and returns its RunResult.</summary>
+        private PSObject StartInteractive(string prompt = "hello")
+        {
+            var result = Run($"Invoke-LoomcycleRun -Agent echo -Prompt '{prompt}' -UserId u1 -Interactive -AsResult").ThrowIfErrors();
+            return Assert.Single(result.Output);
+        }
+
+        private static bool WaitUntil(Func<bool> condition) => SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(15));
+
+        [Fact]
+        public void InteractiveRunReturnsWhenParkedAndTheRunLivesOn()
+        {
+            PSObject run = StartInteractive();
+            Assert.Equal("Loomcycle.RunResult", run.TypeName());
+            Assert.Equal(true, run.Prop("Parked"));
+            Assert.Equal(true, run.Prop("Succeeded"));
+            Assert.Equal("echo: hello", run.Str("Text"));
+            JsonElement body = JsonDocument.Parse(Server.Requests.Single(r => r.Method == "POST").Body).RootElement;
+            Assert.True(body.GetProperty("interactive").GetBoolean());
+
+            InteractiveRun live = Server.State.FindInteractive(run.Str("RunId")!)!;
+            Assert.True(live.Parked);
+            Assert.False(live.Ended);
+            Assert.Equal("running", Server.State.FindRun(run.Str("RunId")!)!.Status);
+        }
+
+        [Fact]
+        public void EventsOfAnInteractiveRunAreTyped()
+        {
+            var result = Run("Invoke-LoomcycleRun -Agent echo -Prompt 'typed please' -Interactive").ThrowIfErrors();
+            PSObject steer = result.Output.Single(o => o.Str("Type") == "steer");
+            var input = (PSObject)PSObject.AsPSObject(steer.Prop("UserInput"));
+            Assert.Equal("typed please", input.Str("Text"));
+            Assert.Equal("replay", input.Str("Source"));
+            PSObject parked = result.Output.Last();
+            Assert.Equal("awaiting_input", parked.Str("Type"));
+            Assert.Equal(1, PSObject.AsPSObject(parked.Prop("AwaitingInput")).Prop("SinceTurn"));
+            Assert.Equal("awaiting_input (turn 1)", parked.ToString());
+        }
+
+        [Fact]
+        public void InteractiveRoundTripSendReceiveCompactAndStop()
+        {
+            PSObject run = StartInteractive();
+            string runId = run.Str("RunId")!;
+            Server.ClearRequests();
+
+            Run($"Send-LoomcycleInput -RunId {runId} -Text 'second turn'").ThrowIfErrors();
+            Assert.Equal(new[] { $"POST /v1/runs/{runId}/input" }, Server.Wire());
+            Assert.Equal("{\"text\":\"second turn\"}", Server.Requests[0].BodyText);
+
+            // Re-attaching to a run that is (or is about to be) parked returns once it is parked again.
+            var received = Run($"Receive-LoomcycleRun -RunId {runId}").ThrowIfErrors();
+            Assert.Equal("agent", received.Output[0].Str("Type"));
+            Assert.Equal(new[] { "hello", "second turn" }, received.Output.Where(o => o.Str("Type") == "steer").Select(o => PSObject.AsPSObject(o.Prop("UserInput")).Str("Text")));
+            Assert.Equal(2, received.Output.Count(o => o.Str("Type") == "awaiting_input"));
+            Assert.Equal("awaiting_input", received.Output.Last().Str("Type"));
+            Assert.Contains($"GET /v1/runs/{runId}/stream", Server.Wire());
+
+            // Only what follows a sequence number.
+            long seq = Server.State.FindSession(run.Str("SessionId")!)!.Events.Where(e => e.Type == "awaiting_input").Min(e => e.Seq);
+            var tail = Run($"Receive-LoomcycleRun -RunId {runId} -FromSequence {seq}").ThrowIfErrors();
+            Assert.Equal(new[] { "second turn" }, tail.Output.Where(o => o.Str("Type") == "steer").Select(o => PSObject.AsPSObject(o.Prop("UserInput")).Str("Text")));
+            Assert.Contains($"GET /v1/runs/{runId}/stream?from_seq={seq}", Server.Wire());
+
+            var compact = Run($"Compress-LoomcycleRun -RunId {runId}").ThrowIfErrors();
+            PSObject compacted = Assert.Single(compact.Output);
+            Assert.Equal("Loomcycle.CompactResult", compacted.TypeName());
+            Assert.Equal("live", compacted.Str("Applied"));
+            Assert.Equal(true, compacted.Prop("Compacted"));
+            Assert.Contains($"POST /v1/runs/{runId}/compact", Server.Wire());
+            Assert.Equal(0, Server.Requests.Last().Body.Length); // the server reads no body
+
+            // Parked: there is no turn to stop.
+            Run($"Stop-LoomcycleTurn -RunId {runId}").AssertSingleError("NotMidTurn", "StopLoomcycleTurnCommand", ErrorCategory.InvalidOperation, runId);
+
+            // Mid-turn: the turn stops, the run parks again.
+            Run($"Send-LoomcycleInput {runId} hold").ThrowIfErrors();
+            InteractiveRun live = Server.State.FindInteractive(runId)!;
+            Assert.True(WaitUntil(() => !live.Parked && Server.HeldCount == 1));
+            Run($"Compress-LoomcycleRun -RunId {runId}").AssertSingleError("RunBusy", "CompressLoomcycleRunCommand", ErrorCategory.ResourceBusy, runId);
+            var stopped = Run($"Stop-LoomcycleTurn -RunId {runId} -Reason 'wrong way'").ThrowIfErrors();
+            Assert.Equal(true, Assert.Single(stopped.Output).Prop("Stopped"));
+            Assert.Equal(true, stopped.Output[0].Prop("Parked"));
+            Assert.Equal("{\"reason\":\"wrong way\"}", Server.Requests.Last().BodyText);
+            var afterStop = Run($"Receive-LoomcycleRun {runId}").ThrowIfErrors();
+            PSObject cancelled = afterStop.Output.Single(o => o.Str("Type") == "turn_cancelled");
+            Assert.Equal("wrong way", PSObject.AsPSObject(cancelled.Prop("TurnCancelled")).Str("Reason"));
+            Assert.Contains(afterStop.Output, o => o.Str("Type") == "context_compaction");
+        }
+
+        [Fact]
+        public void InputErrorsAreTyped()
+        {
+            PSObject run = StartInteractive();
+            string runId = run.Str("RunId")!;
+            Server.ClearRequests();
+
+            Run($"Send-LoomcycleInput {runId} '   '").AssertSingleError("InvalidArgument", "SendLoomcycleInputCommand", ErrorCategory.InvalidArgument, runId);
+            Run("Send-LoomcycleInput 'r/x' hi").AssertSingleError("InvalidArgument", "SendLoomcycleInputCommand", ErrorCategory.InvalidArgument, "r/x");
+            Assert.Empty(Server.Wire());
+
+            Run("Send-LoomcycleInput r_missing hi").AssertSingleError("NotFound", "SendLoomcycleInputCommand", ErrorCategory.ObjectNotFound, "r_missing");
+
+            // A busy turn queues inputs; once the queue is full the server answers 429 with Retry-After: 1.
+            Run($"Send-LoomcycleInput {runId} hold").ThrowIfErrors();
+            InteractiveRun live = Server.State.FindInteractive(runId)!;
+            Assert.True(WaitUntil(() => !live.Parked && Server.HeldCount == 1));
+            Run($"1..{Server.Options.InteractiveInputCapacity} | ForEach-Object {{ Send-LoomcycleInput {runId} \"queued $_\" }}").ThrowIfErrors();
+            Server.ClearRequests();
+            var full = Run($"Send-LoomcycleInput {runId} 'one too many' -MaximumRetryCount 0");
+            ErrorRecord error = full.AssertSingleError("Backpressure", "SendLoomcycleInputCommand", ErrorCategory.LimitsExceeded, runId);
+            Assert.Equal(TimeSpan.FromSeconds(1), error.ExceptionProperty("RetryAfter"));
+            Assert.Equal(429, error.ExceptionProperty("StatusCode"));
+            Server.ReleaseHeld();
+        }
+
+        [Fact]
+        public void TurnCancelAndCompactErrorPathsAreTyped()
+        {
+            Run("Stop-LoomcycleTurn r_nothing").AssertSingleError("NotFound", "StopLoomcycleTurnCommand", ErrorCategory.ObjectNotFound, "r_nothing");
+            AgentRecord plain = Server.State.AddAgent(new AgentRecord { AgentId = "a_plain", RunId = "r_plain", Live = true, Agent = "echo", UserId = "u1" });
+            ErrorRecord notInteractive = Run("Stop-LoomcycleTurn r_plain").AssertSingleError("NotInteractive", "StopLoomcycleTurnCommand", ErrorCategory.InvalidOperation, "r_plain");
+            Assert.Equal("not_interactive", notInteractive.ExceptionProperty("Code"));
+
+            Run("Compress-LoomcycleRun r_nothing").AssertSingleError("NotFound", "CompressLoomcycleRunCommand", ErrorCategory.ObjectNotFound, "r_nothing");
+            PSObject run = StartInteractive();
+            var noop = Run($"Compress-LoomcycleRun {run.Str("RunId")}").ThrowIfErrors();
+            Assert.Equal("noop", Assert.Single(noop.Output).Str("Applied"));
+            Server.State.AddSession("s_gone", agent: "retired");
+            Server.State.AddAgent(new AgentRecord { AgentId = "a_gone", RunId = "r_gone", SessionId = "s_gone", Agent = "retired", Status = "completed" });
+            Run("Compress-LoomcycleRun r_gone").AssertSingleError("AgentGone", "CompressLoomcycleRunCommand", ErrorCategory.ObjectNotFound, "r_gone");
+            Assert.True(plain.Live);
+        }
+
+        [Fact]
+        public void ReceiveEndsWithAFinishedRunAndAnUnknownRunIsNotFound()
+        {
+            var done = Run("Invoke-LoomcycleRun echo 'all done' -AsResult").ThrowIfErrors();
+            string runId = done.Output[0].Str("RunId")!;
+            var replay = Run($"Receive-LoomcycleRun {runId}").ThrowIfErrors();
+            Assert.Equal("done", replay.Output.Last().Str("Type"));
+            Assert.Equal("all done", string.Concat(replay.Output.Where(o => o.Str("Type") == "text").Select(o => o.Str("Text"))));
+            Run("Receive-LoomcycleRun r_unknown").AssertSingleError("NotFound", "ReceiveLoomcycleRunCommand", ErrorCategory.ObjectNotFound, "r_unknown");
+        }
+
+        [Fact]
+        public void AHundredInputBatchMakesFourCallsAndReturnsAHundredResultsInOrder()
+        {
+            var result = Run("Invoke-LoomcycleBatch -Agent echo -Prompt (1..100 | ForEach-Object { \"prompt $_\" }) -UserId u9").ThrowIfErrors();
+            Assert.Equal(Enumerable.Repeat("POST /v1/runs:batch", 4), Server.Wire());
+            int[] sizes = Server.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("spawns").GetArrayLength()).ToArray();
+            Assert.Equal(new[] { 32, 32, 32, 4 }, sizes);
+            Assert.Equal(100, result.Output.Count);
+            for (int i = 0; i < 100; i++)
+            {
+                PSObject r = result.Output[i];
+                Assert.Equal("Loomcycle.BatchResult", r.TypeName());
+                Assert.Equal(i, r.Prop("Index"));
+                Assert.Equal($"prompt {i + 1}", r.Str("Input"));
+                Assert.Equal($"prompt {i + 1}", r.Str("FinalText"));
+                Assert.Equal("completed", r.Str("Status"));
+            }
+
+            JsonElement spawn = JsonDocument.Parse(Server.Requests[0].Body).RootElement.GetProperty("spawns")[0];
+            Assert.Equal("echo", spawn.GetProperty("agent").GetString());
+            Assert.Equal("u9", spawn.GetProperty("user_id").GetString());
+            Assert.Equal("prompt 1", spawn.GetProperty("segments")[0].GetProperty("content")[0].GetProperty("text").GetString());
+            Assert.Equal("join", JsonDocument.Parse(Server.Requests[0].Body).RootElement.GetProperty("mode").GetString());
+        }
+
+        [Fact]
+        public void PipelineObjectsCarryTheirInputAndAFailedChildIsThatItemsError()
+        {
+            string script = """
+                $rows = @(
+                    [pscustomobject]@{ Prompt = 'one'; Ticket = 1 },
+                    [pscustomobject]@{ Prompt = 'two'; Agent = 'fail'; Ticket = 2 },
+                    @{ Prompt = 'three'; UserId = 'u3' },
+                    [pscustomobject]@{ Ticket = 4 },
+                    'five')
+                $rows | Invoke-LoomcycleBatch -Agent echo -BatchSize 2 -TimeoutSec 30
+                """;
+            var result = Run(script);
+            Assert.Equal(new[] { 0, 1, 2, 4 }, result.Output.Select(o => (int)o.Prop("Index")!));
+            Assert.Equal(new[] { "completed", "failed", "completed", "completed" }, result.Output.Select(o => o.Str("Status")));
+            Assert.Equal(1, PSObject.AsPSObject(result.Output[0].Prop("Input")).Prop("Ticket"));
+            Assert.Equal("five", result.Output[3].Prop("Input"));
+            Assert.Equal(2, result.Errors.Count);
+            // Errors come in pipeline order: the first call (inputs 0 and 1) went out before input 3 was read.
+            CmdletTestHelpers.AssertError(result.Errors[1], "InvalidArgument", "InvokeLoomcycleBatchCommand", ErrorCategory.InvalidArgument, result.Errors[1].TargetObject);
+            Assert.Equal(4, PSObject.AsPSObject(result.Errors[1].TargetObject).Prop("Ticket")); // refused before sending: no prompt
+            ErrorRecord failed = result.Errors[0];
+            Assert.Equal("BatchItemFailed,Loomcycle.PowerShell.Commands.InvokeLoomcycleBatchCommand", failed.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidResult, failed.CategoryInfo.Category);
+            Assert.Equal(2, PSObject.AsPSObject(failed.TargetObject).Prop("Ticket"));
+            Assert.Contains("fake failure", failed.Exception.Message);
+
+            Assert.Equal(new[] { 2, 2 }, Server.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("spawns").GetArrayLength()));
+            JsonElement first = JsonDocument.Parse(Server.Requests[0].Body).RootElement;
+            Assert.Equal(30000, first.GetProperty("timeout_ms").GetInt64());
+            Assert.Equal("fail", first.GetProperty("spawns")[1].GetProperty("agent").GetString());
+            Assert.Equal("u3", JsonDocument.Parse(Server.Requests[1].Body).RootElement.GetProperty("spawns")[0].GetProperty("user_id").GetString());
+        }
+
+        [Fact]
+        public void ABatchTheServerRefusesIsAnErrorForEachOfItsInputs()
+        {
+            Server.Enqueue("POST", "/v1/runs:batch", ctx =>
+            {
+                ctx.Response.StatusCode = 400;
+                ctx.Response.ContentType = "text/plain; charset=utf-8";
+                return Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(ctx.Response, "spawn_runs: 33 spawns exceeds the per-batch cap of 32\n");
+            });
+            var result = Run("Invoke-LoomcycleBatch echo a, b");
+            Assert.Empty(result.Output);
+            Assert.Equal(2, result.Errors.Count);
+            CmdletTestHelpers.AssertError(result.Errors[0], "InvalidArgument", "InvokeLoomcycleBatchCommand", ErrorCategory.InvalidArgument, "a");
+            CmdletTestHelpers.AssertError(result.Errors[1], "InvalidArgument", "InvokeLoomcycleBatchCommand", ErrorCategory.InvalidArgument, "b");
+        }
+
+        [Fact]
+        public void CopySessionAndItsErrors()
+        {
+            Run("Invoke-LoomcycleRun echo 'copy me' -AsResult").ThrowIfErrors();
+            string sessionId = Server.State.Sessions.Last().Id;
+            Server.ClearRequests();
+            var copy = Run($"Copy-LoomcycleSession -SessionId {sessionId} -Agent chatty -Compress").ThrowIfErrors();
+            PSObject replay = Assert.Single(copy.Output);
+            Assert.Equal("Loomcycle.SessionReplayResult", replay.TypeName());
+            Assert.Equal(sessionId, replay.Str("SourceSessionId"));
+            Assert.Equal(true, replay.Prop("Compacted"));
+            Assert.True((long)replay.Prop("EventsCopied")! > 0);
+            Assert.NotNull(Server.State.FindSession(replay.Str("NewSessionId")!));
+            Assert.Equal(new[] { $"POST /v1/sessions/{sessionId}/replay" }, Server.Wire());
+            Assert.Equal("{\"agent\":\"chatty\",\"compress\":true}", Server.Requests[0].BodyText);
+
+            Run("Copy-LoomcycleSession s_missing chatty").AssertSingleError("SessionNotFound", "CopyLoomcycleSessionCommand", ErrorCategory.ObjectNotFound, "s_missing");
+            Run($"Copy-LoomcycleSession {sessionId} retired").AssertSingleError("AgentGone", "CopyLoomcycleSessionCommand", ErrorCategory.ObjectNotFound, sessionId);
+            Server.State.AddSession("s_empty");
+            Run("Copy-LoomcycleSession s_empty chatty").AssertSingleError("EmptySource", "CopyLoomcycleSessionCommand", ErrorCategory.InvalidArgument, "s_empty");
+            Server.ClearRequests();
+            Run($"Copy-LoomcycleSession {sessionId} chatty -WhatIf").ThrowIfErrors();
+            Assert.Empty(Server.Wire());
+        }
+
+        [Fact]
+        public void ResidentAgentsListAndStop()
+        {
+            Server.State.AddResident(new ResidentRecord { ChildRunId = "r_res1", AgentId = "a_res1", Agent = "helper", ParentAgentId = "a_parent", State = "running" });
+            Server.State.AddResident(new ResidentRecord { ChildRunId = "r_res2", AgentId = "a_res2", Agent = "helper" });
+            var list = Run("Get-LoomcycleResidentAgent").ThrowIfErrors();
+            Assert.Equal(new[] { "r_res1", "r_res2" }, list.Output.Select(o => o.Str("RunId")));
+            Assert.Equal("Loomcycle.ResidentAgent", list.Output[0].TypeName());
+            Assert.Equal("a_parent", list.Output[0].Str("ParentAgentId"));
+
+            var turn = Run("Get-LoomcycleResidentAgent | Where-Object State -eq running | Stop-LoomcycleResidentAgent -TurnOnly -Confirm:$false").ThrowIfErrors();
+            Assert.Equal(true, Assert.Single(turn.Output).Prop("Stopped"));
+            Assert.Contains("POST /v1/_resident/r_res1/cancel", Server.Wire());
+
+            Run("Stop-LoomcycleResidentAgent r_res2 -WhatIf").ThrowIfErrors();
+            Assert.DoesNotContain("POST /v1/_resident/r_res2/close", Server.Wire());
+            var closed = Run("Stop-LoomcycleResidentAgent r_res2 -Force").ThrowIfErrors();
+            Assert.Equal(true, Assert.Single(closed.Output).Prop("Closed"));
+            Assert.Single(Server.State.Residents);
+            Run("Stop-LoomcycleResidentAgent r_res2 -Force").AssertSingleError("NotFound", "StopLoomcycleResidentAgentCommand", ErrorCategory.ObjectNotFound, "r_res2");
+        }
+
+        [Fact]
+        public void DeclineSendsTheDispositionWithoutAnAnswer()
+        {
+            Server.State.AddInterrupt(new InterruptRecord { InterruptId = "intr_d1", RunId = "r_d1", UserId = "u1", Question = "Deploy?" });
+            var result = Run("Resolve-LoomcycleInterrupt -RunId r_d1 -InterruptId intr_d1 -Decline -Confirm:$false").ThrowIfErrors();
+            Assert.Equal("declined", Assert.Single(result.Output).Str("Status"));
+            Assert.Equal("{\"disposition\":\"declined\"}", Server.Requests.Single().BodyText);
+            var twice = Run("Resolve-LoomcycleInterrupt -RunId r_d1 -InterruptId intr_d1 -Decline -Confirm:$false");
+            Assert.Equal("intr_d1", Assert.Single(twice.AllErrors).TargetObject);
+        }
+
+        [Fact]
+        public void EnterHoldsAScriptedConversationAndLeavesTheRunParked()
+        {
+            var result = Run("'second line', '', 'exit', 'never sent' | Enter-LoomcycleRun -Agent echo -Prompt 'first line' -UserId u1").ThrowIfErrors();
+            Assert.Empty(result.Output);
+            Assert.Contains("echo: first line", result.HostText);
+            Assert.Contains("echo: second line", result.HostText);
+            Assert.DoesNotContain("never sent", result.HostText);
+            string runId = Server.State.Agents.Last().RunId;
+            Assert.Equal(1, Server.Wire().Count(w => w == $"POST /v1/runs/{runId}/input"));
+            InteractiveRun live = Server.State.FindInteractive(runId)!;
+            Assert.True(live.Parked);
+            Assert.Equal(new[] { "first line", "second line" }, live.Received);
+
+            // Coming back to the parked run shows it so far and goes on.
+            var again = Run($"'third', 'exit' | Enter-LoomcycleRun -RunId {runId}").ThrowIfErrors();
+            Assert.Contains("echo: third", again.HostText);
+            Assert.Equal(new[] { "first line", "second line", "third" }, live.Received);
+        }
+    }
+}
