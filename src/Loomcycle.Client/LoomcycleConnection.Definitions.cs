@@ -160,8 +160,7 @@ namespace Loomcycle
         /// <summary>Op promote: makes a version the name's active one (Agent, Skill, Team, McpServer).</summary>
         public async Task<DefinitionChange> PublishDefinitionAsync(DefinitionKind kind, string defId, CancellationToken cancellationToken = default)
         {
-            DefinitionKinds.Require(DefinitionKinds.CanPromote(kind), kind, "promote",
-                "; only Agent, Skill, Team and McpServer have one (other kinds promote on create and fork: Copy-LoomcycleDefinition -Promote).");
+            DefinitionKinds.RequirePromote(kind);
             RequireText(defId, "DefId");
             byte[] body = RequestBodies.Object(w => { w.WriteString("op", "promote"); w.WriteString("def_id", defId); });
             DefinitionChange change = await ToolAsync(kind, body, true, DefinitionsJsonContext.Default.DefinitionChange, defId, cancellationToken).ConfigureAwait(false);
@@ -183,8 +182,7 @@ namespace Loomcycle
         /// <summary>Op delete (Team, Volume, Credential), or op purge for a volume (the mapping and its files).</summary>
         public async Task<DefinitionChange> DeleteDefinitionAsync(DefinitionKind kind, string name, bool purge = false, CancellationToken cancellationToken = default)
         {
-            DefinitionKinds.Require(DefinitionKinds.CanDelete(kind), kind, "delete", "; retire its versions instead (Remove-LoomcycleDefinition -DefId).");
-            DefinitionKinds.Require(!purge || kind == DefinitionKind.Volume, kind, "purge", "; only volumes are purged.");
+            DefinitionKinds.RequireDelete(kind, purge);
             RequireText(name, "Name");
             byte[] body = RequestBodies.Object(w => { w.WriteString("op", purge ? "purge" : "delete"); w.WriteString("name", name); });
             DefinitionChange change = await ToolAsync(kind, body, true, DefinitionsJsonContext.Default.DefinitionChange, name, cancellationToken).ConfigureAwait(false);

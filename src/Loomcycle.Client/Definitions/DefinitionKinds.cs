@@ -69,6 +69,16 @@ namespace Loomcycle
             return false;
         }
 
+        internal static void RequirePromote(DefinitionKind kind) =>
+            Require(CanPromote(kind), kind, "promote",
+                "; only Agent, Skill, Team and McpServer have one (other kinds promote on create and fork: Copy-LoomcycleDefinition -Promote).");
+
+        internal static void RequireDelete(DefinitionKind kind, bool purge)
+        {
+            Require(CanDelete(kind), kind, "delete", "; retire its versions instead (Remove-LoomcycleDefinition -DefId).");
+            Require(!purge || kind == DefinitionKind.Volume, kind, "purge", "; only volumes are purged.");
+        }
+
         internal static void Require(bool supported, DefinitionKind kind, string operation, string instead)
         {
             if (!supported)

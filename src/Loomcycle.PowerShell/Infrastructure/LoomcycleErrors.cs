@@ -44,6 +44,7 @@ namespace Loomcycle.PowerShell
             InvalidArgumentException => ErrorCategory.InvalidArgument,
             SessionBusyException or AgentIdInUseException or AlreadyPausingException => ErrorCategory.ResourceBusy,
             NotPausedException => ErrorCategory.InvalidOperation,
+            ToolRefusedException => ErrorCategory.InvalidOperation,
             SnapshotTooLargeException or BackpressureException => ErrorCategory.LimitsExceeded,
             SnapshotVersionException => ErrorCategory.InvalidData,
             UnavailableException => ErrorCategory.ResourceUnavailable,
