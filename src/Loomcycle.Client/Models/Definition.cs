@@ -190,8 +190,10 @@ namespace Loomcycle
         /// <summary>The host path; empty unless the caller is an admin.</summary>
         public string? Path { get; set; }
         public string? Mode { get; set; }
-        public bool? Default { get; set; }
-        public string? DynamicRoot { get; set; }
+        public bool Default { get; set; }
+
+        /// <summary>True for the operator-blessed parent folder that dynamic volumes are created in.</summary>
+        public bool DynamicRoot { get; set; }
         public string? RootRunId { get; set; }
 
         [JsonConverter(typeof(ZeroTimeAsNullConverter))]
