@@ -73,6 +73,8 @@ try {
     if ($failed.Count -gt 0 -or $syncErrors.Count -gt $failed.Count) {
         exit 1
     }
+
+    exit 0
 }
 catch {
     Write-Host "Definition sync failed: $($_.Exception.Message)"
