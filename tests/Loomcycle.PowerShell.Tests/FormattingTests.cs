@@ -27,12 +27,15 @@ namespace Loomcycle.PowerShell.Tests
 
         public static string FormatFile => Path.Combine(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!, "Loomcycle.format.ps1xml");
 
-        /// <summary>Type name → view name for every view in the module's format file.</summary>
+        /// <summary>Every format file the module ships (views may be split by area: Loomcycle.&lt;Area&gt;.format.ps1xml).</summary>
+        public static string[] FormatFiles =>
+            Directory.GetFiles(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!, "*.format.ps1xml").OrderBy(f => f, StringComparer.Ordinal).ToArray();
+
+        /// <summary>Type name → view name for every view in the module's format files.</summary>
         public static Dictionary<string, XElement> Views()
         {
-            XDocument doc = XDocument.Load(FormatFile);
             var views = new Dictionary<string, XElement>(StringComparer.OrdinalIgnoreCase);
-            foreach (XElement view in doc.Descendants("View"))
+            foreach (XElement view in FormatFiles.SelectMany(f => XDocument.Load(f).Descendants("View")))
             {
                 foreach (XElement type in view.Element("ViewSelectedBy")!.Elements("TypeName"))
                 {
@@ -48,7 +51,7 @@ namespace Loomcycle.PowerShell.Tests
         public void TheFormatFileLoadsIntoAFormatTableWithoutErrors()
         {
             // The same loader PowerShell uses for FormatsToProcess; it throws FormatTableLoadException listing every problem.
-            var table = new FormatTable(new[] { FormatFile });
+            var table = new FormatTable(FormatFiles);
             Assert.NotNull(table);
         }
 

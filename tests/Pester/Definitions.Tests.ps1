@@ -83,6 +83,35 @@ Describe 'examples/sync-definitions.ps1 (the CI script)' {
 }
 
 Describe 'Definition cmdlets in the real pwsh' {
+    It 'creates, forks, promotes, verifies and retires a version' {
+        $v1 = New-LoomcycleDefinition -Kind Skill -Name pester-skill -Definition @{ body = 'one'; tools = @('Read') }
+        $v1.Version | Should -Be 1
+        $v1.DefinitionObject.body | Should -Be 'one'
+        $v2 = $v1 | Copy-LoomcycleDefinition -Definition '{"body":"two"}'
+        $v2.ParentDefId | Should -Be $v1.DefId
+        $v2.Promoted | Should -BeFalse
+        (Get-LoomcycleDefinition -Kind Skill -Name pester-skill).DefId | Should -Be $v1.DefId
+        $v2 | Publish-LoomcycleDefinition | Select-Object -ExpandProperty Promoted | Should -BeTrue
+        $v2 | Test-LoomcycleDefinition -Quiet | Should -BeTrue
+        $v1 | Test-LoomcycleDefinition -Quiet | Should -BeFalse
+        $v1 | Remove-LoomcycleDefinition -Force
+        (Get-LoomcycleDefinition -Kind Skill -DefId $v1.DefId).Retired | Should -BeTrue
+    }
+
+    It 'syncs a folder directly, with -WhatIf sending nothing' {
+        $one = Join-Path ([System.IO.Path]::GetTempPath()) ('loomcycle-pester-one-' + [guid]::NewGuid())
+        New-Item -ItemType Directory -Path (Join-Path $one 'webhook') | Out-Null
+        Set-Content -Path (Join-Path $one 'webhook/pester-hook.json') -Value '{ "enabled": true, "channel": "pester" }'
+        try {
+            Sync-LoomcycleDefinition -Path $one -WhatIf | Should -BeNullOrEmpty
+            (Sync-LoomcycleDefinition -Path $one).Action | Should -Be 'Created'
+            (Sync-LoomcycleDefinition -Path $one).Action | Should -Be 'Unchanged'
+        }
+        finally {
+            Remove-Item $one -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'shows definitions as a table and refusals as typed errors' {
         (Get-LoomcycleDefinition -Kind Skill | Format-Table | Out-String) | Should -Match 'summarise'
         { Get-LoomcycleDefinition -Kind Skill -DefId def_missing -ErrorAction Stop } | Should -Throw -ErrorId 'ToolRefused,*'
