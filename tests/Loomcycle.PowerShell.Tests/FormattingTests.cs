@@ -176,6 +176,16 @@ namespace Loomcycle.PowerShell.Tests
                 ["Loomcycle.Interrupt"] = "[Loomcycle.Interrupt]@{ InterruptId = 'intr_1'; Question = 'Deploy?'; Options = '[\"yes\",\"no\"]' }",
                 ["Loomcycle.InterruptResolution"] = "[Loomcycle.InterruptResolution]@{ InterruptId = 'intr_1'; Status = 'resolved'; ResolvedAt = [DateTimeOffset]::Now }",
                 ["Loomcycle.Hook"] = "[Loomcycle.Hook]@{ Id = 'hook_1'; Tools = @('WebFetch') }",
+                ["Loomcycle.DefinitionVersion"] = "[Loomcycle.DefinitionVersion]@{ DefId = 'def_1'; Name = 'triage'; Version = 2; Description = 'why'; CreatedAt = [DateTimeOffset]::Now }",
+                ["Loomcycle.DefinitionSummary"] = "[Loomcycle.DefinitionSummary]@{ Name = 'triage'; VersionCount = 2; ActiveDefId = 'def_1' }",
+                ["Loomcycle.DefinitionChange"] = "[Loomcycle.DefinitionChange]@{ DefId = 'def_1'; Retired = $true }",
+                ["Loomcycle.DefinitionVerification"] = "[Loomcycle.DefinitionVerification]@{ Name = 'triage'; Matches = $true; Deployed = $true }",
+                ["Loomcycle.PowerShell.DefinitionSyncResult"] = "[Loomcycle.PowerShell.DefinitionSyncResult]::new('Agent', 'triage', 'Updated', 'def_1', '/defs/agent/triage.json')",
+                ["Loomcycle.ScheduleEntry"] = "[Loomcycle.ScheduleEntry]@{ Name = 'nightly'; ActiveDefId = 'def_1' }",
+                ["Loomcycle.ScheduleState"] = "[Loomcycle.ScheduleState]@{ DefId = 'def_1'; NextRunAt = [DateTimeOffset]::Now }",
+                ["Loomcycle.ScheduleControlResult"] = "[Loomcycle.ScheduleControlResult]@{ DefId = 'def_1'; Scheduled = 'next-tick' }",
+                ["Loomcycle.Volume"] = "[Loomcycle.Volume]@{ Name = 'scratch'; Source = 'dynamic'; Mode = 'rw' }",
+                ["Loomcycle.Preset"] = "[Loomcycle.Preset]@{ Name = 'coding-agent'; Kind = 'agent' }",
             };
 
             Assert.Equal(Views().Keys.OrderBy(k => k), samples.Keys.OrderBy(k => k));

@@ -13,7 +13,7 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
             ["Publish-LoomcycleDefinition"] = "Publish-LoomcycleDefinition -Kind Agent -DefId def_0011223344556677 -Connection $c",
             ["Remove-LoomcycleDefinition"] = "Remove-LoomcycleDefinition -Kind Agent -DefId def_0011223344556677 -Force -Connection $c",
             ["Test-LoomcycleDefinition"] = "Test-LoomcycleDefinition -Kind Agent -Name triage -ContentSha256 sha256:00 -Connection $c",
-            ["Sync-LoomcycleDefinition"] = "$d = [IO.Path]::Combine([IO.Path]::GetTempPath(), 'lc-leak-' + [guid]::NewGuid()); $null = [IO.Directory]::CreateDirectory([IO.Path]::Combine($d, 'agent')); [IO.File]::WriteAllText([IO.Path]::Combine($d, 'agent', 'triage.json'), '{\"model\":\"m\"}'); try { Sync-LoomcycleDefinition -Path $d -Prune -Force -Connection $c } finally { [IO.Directory]::Delete($d, $true) }",
+            ["Sync-LoomcycleDefinition"] = "$d = [IO.Path]::Combine([IO.Path]::GetTempPath(), 'lc-leak-definitions'); $null = [IO.Directory]::CreateDirectory([IO.Path]::Combine($d, 'agent')); [IO.File]::WriteAllText([IO.Path]::Combine($d, 'agent', 'triage.json'), '{\"model\":\"m\"}'); Sync-LoomcycleDefinition -Path $d -Prune -Force -Connection $c",
             ["Get-LoomcycleSchedule"] = "Get-LoomcycleSchedule -Connection $c; Get-LoomcycleSchedule -DefId def_0011223344556677 -Connection $c",
             ["Start-LoomcycleSchedule"] = "Start-LoomcycleSchedule -DefId def_0011223344556677 -PassThru -Connection $c",
             ["Suspend-LoomcycleSchedule"] = "Suspend-LoomcycleSchedule -DefId def_0011223344556677 -PassThru -Connection $c",
