@@ -113,6 +113,58 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void YamlFilesSyncLikeTheirJsonAndAreComparedByMeaning()
+        {
+            Sync("-Kind Agent").ThrowIfErrors();
+            File.Delete(Path.Combine(_folder.FullName, "agent", "researcher.json"));
+            File.WriteAllText(Path.Combine(_folder.FullName, "agent", "researcher.yaml"), string.Join("\n",
+                "# the same definition, written as YAML",
+                "provider: anthropic",
+                "model: claude-sonnet-4-5",
+                "system_prompt: >-",
+                "  You research a question with the tools you have",
+                "  and answer with sources.",
+                "tools: [WebFetch, Read]",
+                "skills:",
+                "  - summarise",
+                "max_iterations: 30",
+                "run_timeout_seconds: 900.0",
+                "memory_backend: ''",
+                ""));
+            File.WriteAllText(Path.Combine(_folder.FullName, "agent", "coder.yml"), "model: 'large'\nmax_iterations: \"7\"\nretry_attempts: 2\nenabled: true\nnote: ~\n");
+            File.WriteAllText(Path.Combine(_folder.FullName, "agent", "triage.yml"), "model: twice\n");
+            Server.ClearRequests();
+
+            var result = Sync("-Kind Agent");
+
+            Assert.Equal(new[] { "coder:Created", "researcher:Unchanged", "triage:Failed" }, result.Output.Select(o => $"{o.Str("Name")}:{o.Str("Action")}"));
+            Assert.Equal(new[] { "agentdef create" }, Writes());
+            JsonElement overlay = Server.Requests.Single(r => r.Json is JsonElement j && j.GetProperty("op").GetString() == "create").Json!.Value.GetProperty("overlay");
+            Assert.Equal("{\"model\":\"large\",\"max_iterations\":\"7\",\"retry_attempts\":2,\"enabled\":true,\"note\":null}", overlay.GetRawText());
+            ErrorRecord error = Assert.Single(result.AllErrors);
+            Assert.Contains("more than one file", error.Exception.Message);
+
+            // YamlDotNet came from the module's deps folder, into its private load context.
+            var loaded = _fixture.Session.Run(
+                "$a = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'YamlDotNet' }; " +
+                "@($a).Count; $a.Location -like '*deps*'; [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($a) -eq [System.Runtime.Loader.AssemblyLoadContext]::Default").ThrowIfErrors();
+            Assert.Equal(new object[] { 1, true, false }, loaded.Output.Select(o => o.BaseObject));
+        }
+
+        [Fact]
+        public void AnInvalidYamlFileIsFailed()
+        {
+            File.WriteAllText(Path.Combine(_folder.FullName, "skill", "bad.yaml"), "body: [unclosed\n");
+            File.WriteAllText(Path.Combine(_folder.FullName, "skill", "list.yaml"), "- a\n- b\n");
+
+            var result = Sync("-Kind Skill -WhatIf");
+
+            Assert.Equal(new[] { "bad:Failed", "list:Failed" }, result.Output.Select(o => $"{o.Str("Name")}:{o.Str("Action")}"));
+            Assert.Contains("not valid YAML", result.AllErrors.First().Exception.Message);
+            Assert.Contains("one YAML mapping", result.AllErrors.Last().Exception.Message);
+        }
+
+        [Fact]
         public void WhatIfOnAnEmptyServerSendsNothing()
         {
             var plan = Sync("-WhatIf").ThrowIfErrors();

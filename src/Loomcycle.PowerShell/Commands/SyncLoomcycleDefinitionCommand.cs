@@ -8,7 +8,7 @@ namespace Loomcycle.PowerShell.Commands
 {
     /// <summary>Makes the server's definitions match a folder of definition files (GitOps).</summary>
     /// <remarks>
-    /// Reads &lt;Path&gt;/&lt;kind&gt;/&lt;name&gt;.json, where &lt;kind&gt; is a definition kind (agent, skill, team, mcpserver, schedule,
+    /// Reads &lt;Path&gt;/&lt;kind&gt;/&lt;name&gt;.json (or .yaml, .yml), where &lt;kind&gt; is a definition kind (agent, skill, team, mcpserver, schedule,
     /// webhook, a2aagent, a2aservercard, memorybackend, documentsource; any case) and the file holds the definition itself
     /// (the body the server calls overlay). For each kind folder it lists the names (GET /v1/_&lt;kind&gt;def/names) and, for
     /// each file whose name has an active version, reads that version (op get) and compares by meaning: key order, number
@@ -16,7 +16,7 @@ namespace Loomcycle.PowerShell.Commands
     /// Where the content differs, or the name has no live active version, it creates a new version and promotes it (op create,
     /// promote: true). With -Prune, names of a synced kind that the folder no longer has get all their live versions retired;
     /// that asks for confirmation (ConfirmImpact High) unless -Force or -Confirm:$false is given. Volume and credential
-    /// folders are not synced (they are not versioned and credentials hold secrets).
+    /// folders are not synced (they are not versioned and credentials hold secrets). A name defined by two files (JSON and YAML) is Failed.
     /// Writes one result per definition: Kind, Name, Action (Created, Updated, Unchanged, Retired, Failed), DefId, and, on
     /// failure, Error (also written to the error stream, so $? and -ErrorAction work). -WhatIf shows the plan and sends no
     /// change; running it twice in a row changes nothing the second time.
@@ -33,6 +33,8 @@ namespace Loomcycle.PowerShell.Commands
     [OutputType(typeof(DefinitionSyncResult))]
     public sealed class SyncLoomcycleDefinitionCommand : LoomcycleCmdlet
     {
+        private static readonly string[] DefinitionFileExtensions = { ".json", ".yaml", ".yml" };
+
         /// <summary>The folder holding one sub-folder per kind.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
@@ -107,12 +109,23 @@ namespace Loomcycle.PowerShell.Commands
 
             var byName = names.GroupBy(n => n.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            IEnumerable<string> files = Directory.GetFiles(folder, "*.json").OrderBy(f => f, StringComparer.Ordinal);
-            foreach (string file in files)
+            IEnumerable<IGrouping<string, string>> files = Directory.GetFiles(folder)
+                .Where(f => DefinitionFileExtensions.Contains(System.IO.Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                .OrderBy(f => f, StringComparer.Ordinal)
+                .GroupBy(f => System.IO.Path.GetFileNameWithoutExtension(f), StringComparer.Ordinal);
+            foreach (IGrouping<string, string> file in files)
             {
-                string name = System.IO.Path.GetFileNameWithoutExtension(file);
+                string name = file.Key;
                 seen.Add(name);
-                SyncFile(kind, name, file, byName.TryGetValue(name, out DefinitionSummary? summary) ? summary : null, root);
+                if (file.Count() > 1)
+                {
+                    var twice = new DefinitionSyncResult(kind, name, DefinitionSyncAction.Failed, null, file.First());
+                    Fail(twice, new InvalidArgumentException(
+                        $"{kind} '{name}' is defined by more than one file ({string.Join(", ", file.Select(System.IO.Path.GetFileName))}); keep one.") { Target = file.First() }, name);
+                    continue;
+                }
+
+                SyncFile(kind, name, file.First(), byName.TryGetValue(name, out DefinitionSummary? summary) ? summary : null, root);
             }
 
             if (!Prune)

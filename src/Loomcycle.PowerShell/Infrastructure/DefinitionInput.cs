@@ -56,14 +56,15 @@ namespace Loomcycle.PowerShell
         /// <summary>Reads a definition file (.json). The file must hold one JSON object.</summary>
         public static string FromFile(string path, string parameterName = "Definition")
         {
-            string extension = Path.GetExtension(path);
-            if (extension.Equals(".yaml", StringComparison.OrdinalIgnoreCase) || extension.Equals(".yml", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidArgumentException($"'{path}' is YAML; this version of the module reads JSON definition files only.") { Target = path };
-            }
-
             string text = File.ReadAllText(path, Encoding.UTF8);
-            return CheckObject(text, $"The file '{path}'", path);
+            return IsYaml(path) ? YamlDefinition.ToJson(text, path) : CheckObject(text, $"The file '{path}'", path);
+        }
+
+        /// <summary>Files named *.yaml or *.yml are read as YAML; everything else as JSON.</summary>
+        public static bool IsYaml(string path)
+        {
+            string extension = Path.GetExtension(path);
+            return extension.Equals(".yaml", StringComparison.OrdinalIgnoreCase) || extension.Equals(".yml", StringComparison.OrdinalIgnoreCase);
         }
 
         private static string CheckObject(string text, string what, string? target = null)
