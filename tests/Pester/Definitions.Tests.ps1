@@ -106,6 +106,11 @@ Describe 'Definition cmdlets in the real pwsh' {
             Sync-LoomcycleDefinition -Path $one -WhatIf | Should -BeNullOrEmpty
             (Sync-LoomcycleDefinition -Path $one).Action | Should -Be 'Created'
             (Sync-LoomcycleDefinition -Path $one).Action | Should -Be 'Unchanged'
+            # The same definition as YAML means the same: still unchanged (YamlDotNet loads from the module's deps folder).
+            Remove-Item (Join-Path $one 'webhook/pester-hook.json')
+            Set-Content -Path (Join-Path $one 'webhook/pester-hook.yaml') -Value "channel: pester`nenabled: true`nrate_limit: {}"
+            (Sync-LoomcycleDefinition -Path $one).Action | Should -Be 'Unchanged'
+            ([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'YamlDotNet' }).Location | Should -BeLike '*deps*'
         }
         finally {
             Remove-Item $one -Recurse -Force -ErrorAction SilentlyContinue
