@@ -10,8 +10,8 @@
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FormatsToProcess     = @('Loomcycle.format.ps1xml', 'Loomcycle.Live.format.ps1xml')
-    TypesToProcess       = @('Loomcycle.types.ps1xml')
+    FormatsToProcess     = @('Loomcycle.format.ps1xml', 'Loomcycle.Definitions.format.ps1xml', 'Loomcycle.Live.format.ps1xml')
+    TypesToProcess       = @('Loomcycle.types.ps1xml', 'Loomcycle.Definitions.types.ps1xml')
     CmdletsToExport      = @(
         'Connect-Loomcycle',
         'Get-LoomcycleConnection',
@@ -51,7 +51,21 @@
         'Invoke-LoomcycleBatch',
         'Copy-LoomcycleSession',
         'Get-LoomcycleResidentAgent',
-        'Stop-LoomcycleResidentAgent'
+        'Stop-LoomcycleResidentAgent',
+        # Definitions (issue 13)
+        'Get-LoomcycleDefinition',
+        'New-LoomcycleDefinition',
+        'Copy-LoomcycleDefinition',
+        'Publish-LoomcycleDefinition',
+        'Remove-LoomcycleDefinition',
+        'Test-LoomcycleDefinition',
+        'Sync-LoomcycleDefinition',
+        'Get-LoomcycleSchedule',
+        'Start-LoomcycleSchedule',
+        'Suspend-LoomcycleSchedule',
+        'Resume-LoomcycleSchedule',
+        'Get-LoomcycleVolume',
+        'Get-LoomcyclePreset'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

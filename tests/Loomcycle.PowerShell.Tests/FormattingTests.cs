@@ -27,8 +27,9 @@ namespace Loomcycle.PowerShell.Tests
 
         public static string FormatFile => Path.Combine(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!, "Loomcycle.format.ps1xml");
 
-        /// <summary>Every format file the module ships (Loomcycle.format.ps1xml and one per area, e.g. Loomcycle.Live.format.ps1xml).</summary>
-        public static string[] FormatFiles => Directory.GetFiles(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!, "*.format.ps1xml");
+        /// <summary>Every format file the module ships (views may be split by area: Loomcycle.&lt;Area&gt;.format.ps1xml).</summary>
+        public static string[] FormatFiles =>
+            Directory.GetFiles(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!, "*.format.ps1xml").OrderBy(f => f, StringComparer.Ordinal).ToArray();
 
         /// <summary>Type name → view name for every view in the module's format files.</summary>
         public static Dictionary<string, XElement> Views()
@@ -175,6 +176,16 @@ namespace Loomcycle.PowerShell.Tests
                 ["Loomcycle.Interrupt"] = "[Loomcycle.Interrupt]@{ InterruptId = 'intr_1'; Question = 'Deploy?'; Options = '[\"yes\",\"no\"]' }",
                 ["Loomcycle.InterruptResolution"] = "[Loomcycle.InterruptResolution]@{ InterruptId = 'intr_1'; Status = 'resolved'; ResolvedAt = [DateTimeOffset]::Now }",
                 ["Loomcycle.Hook"] = "[Loomcycle.Hook]@{ Id = 'hook_1'; Tools = @('WebFetch') }",
+                ["Loomcycle.DefinitionVersion"] = "[Loomcycle.DefinitionVersion]@{ DefId = 'def_1'; Name = 'triage'; Version = 2; Description = 'why'; CreatedAt = [DateTimeOffset]::Now }",
+                ["Loomcycle.DefinitionSummary"] = "[Loomcycle.DefinitionSummary]@{ Name = 'triage'; VersionCount = 2; ActiveDefId = 'def_1' }",
+                ["Loomcycle.DefinitionChange"] = "[Loomcycle.DefinitionChange]@{ DefId = 'def_1'; Retired = $true }",
+                ["Loomcycle.DefinitionVerification"] = "[Loomcycle.DefinitionVerification]@{ Name = 'triage'; Matches = $true; Deployed = $true }",
+                ["Loomcycle.PowerShell.DefinitionSyncResult"] = "[Loomcycle.PowerShell.DefinitionSyncResult]::new('Agent', 'triage', 'Updated', 'def_1', '/defs/agent/triage.json')",
+                ["Loomcycle.ScheduleEntry"] = "[Loomcycle.ScheduleEntry]@{ Name = 'nightly'; ActiveDefId = 'def_1' }",
+                ["Loomcycle.ScheduleState"] = "[Loomcycle.ScheduleState]@{ DefId = 'def_1'; NextRunAt = [DateTimeOffset]::Now }",
+                ["Loomcycle.ScheduleControlResult"] = "[Loomcycle.ScheduleControlResult]@{ DefId = 'def_1'; Scheduled = 'next-tick' }",
+                ["Loomcycle.Volume"] = "[Loomcycle.Volume]@{ Name = 'scratch'; Source = 'dynamic'; Mode = 'rw' }",
+                ["Loomcycle.Preset"] = "[Loomcycle.Preset]@{ Name = 'coding-agent'; Kind = 'agent' }",
             };
 
             // Areas add their samples in FormattingTests.<Area>.cs: a static Dictionary<string, string> field named *Samples.

@@ -71,6 +71,7 @@ namespace Loomcycle
                 case "snapshot_version_unknown":
                     return new SnapshotVersionException(message, status, code, body);
                 case "operator_key_restricted": return new AuthException(message, status, code, body);
+                case "tool_refused": return ToolRefused(message, status, code, body);
             }
 
             if (code.StartsWith("invalid_", StringComparison.Ordinal) || code.StartsWith("missing_", StringComparison.Ordinal))
@@ -148,6 +149,30 @@ namespace Loomcycle
             }
 
             return new NotFoundException(message, status, code, body);
+        }
+
+        private static ToolRefusedException ToolRefused(string message, int status, string code, string body)
+        {
+            string? tool = null;
+            string? text = null;
+            TryReadJsonField(body, "tool", ref tool);
+            TryReadJsonField(body, "error", ref text);
+            return new ToolRefusedException(message, status, code, body) { Tool = tool, ToolMessage = text };
+        }
+
+        private static void TryReadJsonField(string body, string name, ref string? value)
+        {
+            try
+            {
+                using JsonDocument doc = JsonDocument.Parse(body);
+                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.String)
+                {
+                    value = e.GetString();
+                }
+            }
+            catch (JsonException)
+            {
+            }
         }
 
         /// <summary>Reads <c>{"code","error"}</c> leniently: Go's %q can emit \xNN, which is not JSON, so failure is normal.</summary>

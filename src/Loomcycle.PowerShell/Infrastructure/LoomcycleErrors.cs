@@ -46,6 +46,7 @@ namespace Loomcycle.PowerShell
             NotPausedException => ErrorCategory.InvalidOperation,
             NotMidTurnException or NotInteractiveException => ErrorCategory.InvalidOperation,
             RunBusyException => ErrorCategory.ResourceBusy,
+            ToolRefusedException => ErrorCategory.InvalidOperation,
             SnapshotTooLargeException or BackpressureException => ErrorCategory.LimitsExceeded,
             SnapshotVersionException => ErrorCategory.InvalidData,
             UnavailableException => ErrorCategory.ResourceUnavailable,

@@ -19,6 +19,7 @@ internal static class RouteTable
         InterruptRoutes.Map(router);
         HookRoutes.Map(router);
         LiveRoutes.Map(router);
+        DefinitionRoutes.Map(router);
         return router;
     }
 }

@@ -69,6 +69,7 @@ public sealed partial class FakeState
             _interrupts.Clear();
             _hooks.Clear();
             _snapshots.Clear();
+            ClearDefinitions();
             _runtimeState = "running";
             _pausedRunsCount = 0;
             LastRestoredEnvelope = null;

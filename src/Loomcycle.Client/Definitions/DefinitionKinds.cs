@@ -1,0 +1,90 @@
+using System;
+
+namespace Loomcycle
+{
+    /// <summary>What each definition kind supports: its route and the ops its tool dispatches (spec §2.12).</summary>
+    public static class DefinitionKinds
+    {
+        /// <summary>Every kind, in the order the module lists them.</summary>
+        public static DefinitionKind[] All { get; } = (DefinitionKind[])Enum.GetValues(typeof(DefinitionKind));
+
+        /// <summary>The route family: <c>agentdef</c> for <c>POST /v1/_agentdef</c>.</summary>
+        public static string Family(DefinitionKind kind) => kind switch
+        {
+            DefinitionKind.Agent => "agentdef",
+            DefinitionKind.Skill => "skilldef",
+            DefinitionKind.Team => "teamdef",
+            DefinitionKind.McpServer => "mcpserverdef",
+            DefinitionKind.Schedule => "scheduledef",
+            DefinitionKind.Webhook => "webhookdef",
+            DefinitionKind.A2AAgent => "a2aagentdef",
+            DefinitionKind.A2AServerCard => "a2aservercarddef",
+            DefinitionKind.MemoryBackend => "memorybackenddef",
+            DefinitionKind.DocumentSource => "documentsourcedef",
+            DefinitionKind.Volume => "volumedef",
+            DefinitionKind.Credential => "credentialdef",
+            _ => throw new InvalidArgumentException($"Unknown definition kind {kind}."),
+        };
+
+        /// <summary>The tool's name, as it appears in refusals (AgentDef, McpServerDef …).</summary>
+        public static string ToolName(DefinitionKind kind) => kind + "Def";
+
+        /// <summary>Versioned kinds keep versions, an active pointer and retire; volumes and credentials are plain rows.</summary>
+        public static bool IsVersioned(DefinitionKind kind) => kind != DefinitionKind.Volume && kind != DefinitionKind.Credential;
+
+        /// <summary>Kinds whose tool has the promote and verify ops.</summary>
+        public static bool CanPromote(DefinitionKind kind) =>
+            kind == DefinitionKind.Agent || kind == DefinitionKind.Skill || kind == DefinitionKind.Team || kind == DefinitionKind.McpServer;
+
+        /// <summary>Kinds whose tool has the verify op (the same four as promote).</summary>
+        public static bool CanVerify(DefinitionKind kind) => CanPromote(kind);
+
+        /// <summary>Kinds whose tool has the delete op.</summary>
+        public static bool CanDelete(DefinitionKind kind) =>
+            kind == DefinitionKind.Team || kind == DefinitionKind.Volume || kind == DefinitionKind.Credential;
+
+        /// <summary>Kinds with a unified library view (<c>GET /v1/_library/*</c>), which also shows static definitions.</summary>
+        public static bool HasLibraryView(DefinitionKind kind) =>
+            kind == DefinitionKind.Agent || kind == DefinitionKind.Skill || kind == DefinitionKind.McpServer;
+
+        /// <summary>Reads a kind from its name (<c>Agent</c>, <c>mcpserver</c>) or its route family (<c>agentdef</c>), ignoring case.</summary>
+        public static bool TryParse(string? text, out DefinitionKind kind)
+        {
+            kind = default;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return false;
+            }
+
+            string t = text!.Trim().Replace("-", string.Empty).Replace("_", string.Empty);
+            foreach (DefinitionKind k in All)
+            {
+                if (string.Equals(t, k.ToString(), StringComparison.OrdinalIgnoreCase) || string.Equals(t, Family(k), StringComparison.OrdinalIgnoreCase))
+                {
+                    kind = k;
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        internal static void RequirePromote(DefinitionKind kind) =>
+            Require(CanPromote(kind), kind, "promote",
+                "; only Agent, Skill, Team and McpServer have one (other kinds promote on create and fork: Copy-LoomcycleDefinition -Promote).");
+
+        internal static void RequireDelete(DefinitionKind kind, bool purge)
+        {
+            Require(CanDelete(kind), kind, "delete", "; retire its versions instead (Remove-LoomcycleDefinition -DefId).");
+            Require(!purge || kind == DefinitionKind.Volume, kind, "purge", "; only volumes are purged.");
+        }
+
+        internal static void Require(bool supported, DefinitionKind kind, string operation, string instead)
+        {
+            if (!supported)
+            {
+                throw new InvalidArgumentException($"{kind} definitions have no {operation} operation on the server{instead}") { Target = kind.ToString() };
+            }
+        }
+    }
+}

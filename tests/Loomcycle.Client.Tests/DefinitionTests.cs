@@ -1,0 +1,63 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using Loomcycle.FakeServer;
+using Xunit;
+
+namespace Loomcycle.Client.Tests
+{
+    /// <summary>The definition engine: the comparer by meaning, the typed refusal, and one round trip through the fake.</summary>
+    public sealed class DefinitionTests : EngineTest
+    {
+        public DefinitionTests(ServerFixture fixture) : base(fixture) { }
+
+        [Theory]
+        [InlineData("{\"a\":1,\"b\":\"x\"}", "{\"b\":\"x\",\"a\":1.0,\"derived\":true}", "")]
+        [InlineData("{\"a\":\"\",\"b\":0,\"c\":false,\"d\":[],\"e\":{},\"f\":null,\"g\":{\"h\":\"\"}}", "{}", "")]
+        [InlineData("{\"a\":1}", "{\"a\":2}", "a")]
+        [InlineData("{\"a\":{\"b\":[1,2]}}", "{\"a\":{\"b\":[2,1]}}", "a.b")]
+        [InlineData("{\"a\":{\"b\":\"x\"}}", "{\"a\":{\"b\":\"x\",\"c\":\"derived\"}}", "")]
+        [InlineData("{\"a\":\"x\",\"new\":\"y\"}", "{\"a\":\"x\"}", "new")]
+        [InlineData("{\"a\":\"1\"}", "{\"a\":1}", "a")]
+        [InlineData("{\"a\":true}", null, "(definition)")]
+        public void ComparesByMeaningOnlyTheFieldsTheFileSets(string desired, string? stored, string differences)
+        {
+            Assert.Equal(differences, string.Join(",", DefinitionComparer.Differences(desired, stored)));
+            Assert.Equal(differences.Length == 0, DefinitionComparer.AreEquivalent(desired, stored));
+        }
+
+        [Fact]
+        public void ToolRefusedKeepsTheToolsMessageAndNameApartFromBadRequestAndInternal()
+        {
+            var refused = Assert.IsType<ToolRefusedException>(ErrorClassifier.Classify(422, null,
+                "{\"code\":\"tool_refused\",\"error\":\"create: name \\\"x\\\" matches a static cfg.Agents entry\",\"tool\":\"AgentDef\"}\n", ApiArea.Definition));
+            Assert.Equal("create: name \"x\" matches a static cfg.Agents entry", refused.ToolMessage);
+            Assert.Equal("AgentDef", refused.Tool);
+            Assert.Equal(422, refused.StatusCode);
+            Assert.IsType<InvalidArgumentException>(ErrorClassifier.Classify(400, null, "{\"code\":\"bad_request\",\"error\":\"body is not valid JSON\"}\n", ApiArea.Definition));
+            LoomcycleException internalError = ErrorClassifier.Classify(500, null, "{\"code\":\"internal\",\"error\":\"connector: no tool\"}\n", ApiArea.Definition);
+            Assert.Equal(typeof(LoomcycleException), internalError.GetType());
+            Assert.Equal("internal", internalError.Code);
+        }
+
+        [Fact]
+        public async Task CreateGetListAndNamesRoundTrip()
+        {
+            Server.State.Clear();
+            LoomcycleConnection connection = Connection;
+            DefinitionVersion created = await connection.NewDefinitionAsync(DefinitionKind.Schedule, "nightly", "{\"schedule\":\"0 2 * * *\",\"enabled\":true}");
+            DefinitionVersion got = await connection.GetDefinitionAsync(DefinitionKind.Schedule, created.DefId);
+            DefinitionVersion[] versions = await connection.GetDefinitionVersionsAsync(DefinitionKind.Schedule, "nightly");
+            DefinitionSummary[] names = await connection.GetDefinitionSummariesAsync(DefinitionKind.Schedule);
+
+            Assert.Equal(DefinitionKind.Schedule, got.Kind);
+            Assert.Equal("{\"enabled\":true,\"schedule\":\"0 2 * * *\"}", got.Definition);
+            Assert.Equal(created.DefId, Assert.Single(versions).DefId);
+            Assert.Equal(created.DefId, Assert.Single(names).ActiveDefId);
+            await Assert.ThrowsAsync<InvalidArgumentException>(() => connection.PublishDefinitionAsync(DefinitionKind.Schedule, created.DefId));
+            await Assert.ThrowsAsync<InvalidArgumentException>(() => connection.InvokeDefinitionToolAsync(DefinitionKind.Agent, "{\"name\":\"no op\"}"));
+            Assert.Equal(new[] { "POST /v1/_scheduledef", "POST /v1/_scheduledef", "POST /v1/_scheduledef", "GET /v1/_scheduledef/names" },
+                Server.Requests.Skip(Server.Requests.Count - 4).Select(r => r.Method + " " + r.RawTarget));
+        }
+    }
+}

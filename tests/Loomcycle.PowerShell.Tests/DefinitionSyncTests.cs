@@ -1,0 +1,227 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Text.Json;
+using Loomcycle.FakeServer;
+using Xunit;
+
+namespace Loomcycle.PowerShell.Tests
+{
+    /// <summary>Sync-LoomcycleDefinition end to end: the example folder of 12 definitions against the fake server.</summary>
+    public sealed class DefinitionSyncTests : IClassFixture<ServerAndSession>, IDisposable
+    {
+        private static readonly string[] WriteOps = { "create", "fork", "promote", "retire", "delete", "purge" };
+
+        private readonly ServerAndSession _fixture;
+        private readonly DirectoryInfo _folder;
+
+        public DefinitionSyncTests(ServerAndSession fixture)
+        {
+            _fixture = fixture;
+            _fixture.Server.Reset();
+            _folder = Directory.CreateTempSubdirectory("lc-sync-");
+            string examples = Path.Combine(PowerShellSession.RepositoryRoot, "examples", "definitions");
+            foreach (string file in Directory.GetFiles(examples, "*.json", SearchOption.AllDirectories))
+            {
+                string target = Path.Combine(_folder.FullName, Path.GetRelativePath(examples, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+        }
+
+        private FakeLoomcycleServer Server => _fixture.Server;
+
+        public void Dispose() => _folder.Delete(recursive: true);
+
+        private PowerShellResult Sync(string arguments = "") =>
+            _fixture.Session.Run("Sync-LoomcycleDefinition -Path $folder " + arguments, new Dictionary<string, object?> { ["folder"] = _folder.FullName });
+
+        /// <summary>The ops of every tool call since the last clear ("agentdef create").</summary>
+        private List<string> ToolOps() => Server.Requests
+            .Where(r => r.Method == "POST" && r.Json is JsonElement j && j.ValueKind == JsonValueKind.Object && j.TryGetProperty("op", out _))
+            .Select(r => r.RawTarget.Substring("/v1/_".Length) + " " + r.Json!.Value.GetProperty("op").GetString())
+            .ToList();
+
+        private List<string> Writes() => ToolOps().Where(o => WriteOps.Contains(o.Split(' ')[1])).ToList();
+
+        private static Dictionary<string, string> Actions(PowerShellResult result) =>
+            result.Output.ToDictionary(o => o.Str("Kind") + "/" + o.Str("Name"), o => o.Str("Action")!);
+
+        [Fact]
+        public void TwelveCreatedThenUnchangedThenTwoUpdatedThenOneRetired()
+        {
+            // 1. Empty server: every definition is created and promoted.
+            var first = Sync().ThrowIfErrors();
+            Assert.Equal(12, first.Output.Count);
+            Assert.All(first.Output, o => Assert.Equal("Loomcycle.PowerShell.DefinitionSyncResult", o.TypeName()));
+            Assert.All(Actions(first).Values, a => Assert.Equal("Created", a));
+            Assert.Equal(12, Writes().Count);
+            Assert.All(Writes(), w => Assert.EndsWith(" create", w));
+            Assert.All(first.Output, o => Assert.Equal(o.Str("DefId"), Server.State.ActiveDefinition(Family(o.Str("Kind")!), o.Str("Name")!)));
+            Assert.Equal(10, Server.Requests.Count(r => r.Method == "GET")); // one name listing per kind
+
+            // 2. Again: nothing differs, no write request is sent.
+            Server.ClearRequests();
+            var second = Sync().ThrowIfErrors();
+            Assert.Equal(12, second.Output.Count);
+            Assert.All(Actions(second).Values, a => Assert.Equal("Unchanged", a));
+            Assert.Empty(Writes());
+            Assert.Equal(first.Output.Select(o => o.Str("DefId")), second.Output.Select(o => o.Str("DefId")));
+
+            // 3. Edit two files; reformat a third (keys reordered, numbers written differently, an empty field added): 2 Updated.
+            Edit("agent/triage.json", "\"max_iterations\": 12", "\"max_iterations\": 20");
+            Edit("schedule/nightly-digest.json", "0 2 * * *", "30 1 * * *");
+            File.WriteAllText(Path.Combine(_folder.FullName, "memorybackend", "vector-store.json"),
+                "{\"health_check_interval_seconds\": 60.0, \"tenancy_strategy\": \"key_per_tenant\", \"api_key_env\": \"VECTOR_STORE_KEY\", " +
+                "\"api_version\": \"v1\", \"base_url\": \"https://vectors.internal.example.com\", \"kind\": \"http\", \"config\": {}, \"fallback_on_error\": false}");
+            Server.ClearRequests();
+            var third = Sync("-Verbose").ThrowIfErrors();
+            Dictionary<string, string> actions = Actions(third);
+            Assert.Equal("Updated", actions["Agent/triage"]);
+            Assert.Equal("Updated", actions["Schedule/nightly-digest"]);
+            Assert.Equal(10, actions.Values.Count(a => a == "Unchanged"));
+            Assert.Equal(new[] { "agentdef create", "scheduledef create" }, Writes());
+            PSObject triage = third.Output.Single(o => o.Str("Name") == "triage");
+            Assert.Equal(new[] { "max_iterations" }, (string[])triage.Prop("Changes")!);
+            Assert.Equal(2, Server.State.Definitions.Count(d => d.Name == "triage"));
+            Assert.Equal(triage.Str("DefId"), Server.State.ActiveDefinition("agentdef", "triage"));
+            Assert.Contains(third.Verbose, v => v.Contains("Agent 'triage' differs") && v.Contains("max_iterations"));
+
+            // 4. Delete one file: -WhatIf -Prune sends no change and writes no Retired result.
+            File.Delete(Path.Combine(_folder.FullName, "skill", "translate.json"));
+            Server.ClearRequests();
+            var plan = Sync("-Prune -WhatIf").ThrowIfErrors();
+            Assert.Empty(Writes());
+            Assert.DoesNotContain(plan.Output, o => o.Str("Action") == "Retired");
+            Assert.Equal(11, plan.Output.Count);
+
+            // 5. -Prune -Force: 1 Retired, every live version of it retired; the rest untouched.
+            Server.ClearRequests();
+            var pruned = Sync("-Prune -Force").ThrowIfErrors();
+            Assert.Equal("Retired", Actions(pruned)["Skill/translate"]);
+            Assert.Equal(11, Actions(pruned).Values.Count(a => a == "Unchanged"));
+            Assert.Equal(new[] { "skilldef retire" }, Writes());
+            Assert.All(Server.State.Definitions.Where(d => d.Name == "translate"), d => Assert.True(d.Retired));
+
+            // 6. Pruning again finds nothing live to retire.
+            Server.ClearRequests();
+            var again = Sync("-Prune -Force").ThrowIfErrors();
+            Assert.Equal(11, again.Output.Count);
+            Assert.Empty(Writes());
+        }
+
+        [Fact]
+        public void YamlFilesSyncLikeTheirJsonAndAreComparedByMeaning()
+        {
+            Sync("-Kind Agent").ThrowIfErrors();
+            File.Delete(Path.Combine(_folder.FullName, "agent", "researcher.json"));
+            File.WriteAllText(Path.Combine(_folder.FullName, "agent", "researcher.yaml"), string.Join("\n",
+                "# the same definition, written as YAML",
+                "provider: anthropic",
+                "model: claude-sonnet-4-5",
+                "system_prompt: >-",
+                "  You research a question with the tools you have",
+                "  and answer with sources.",
+                "tools: [WebFetch, Read]",
+                "skills:",
+                "  - summarise",
+                "max_iterations: 30",
+                "run_timeout_seconds: 900.0",
+                "memory_backend: ''",
+                ""));
+            File.WriteAllText(Path.Combine(_folder.FullName, "agent", "coder.yml"), "model: 'large'\nmax_iterations: \"7\"\nretry_attempts: 2\nenabled: true\nnote: ~\n");
+            File.WriteAllText(Path.Combine(_folder.FullName, "agent", "triage.yml"), "model: twice\n");
+            Server.ClearRequests();
+
+            var result = Sync("-Kind Agent");
+
+            Assert.Equal(new[] { "coder:Created", "researcher:Unchanged", "triage:Failed" }, result.Output.Select(o => $"{o.Str("Name")}:{o.Str("Action")}"));
+            Assert.Equal(new[] { "agentdef create" }, Writes());
+            JsonElement overlay = Server.Requests.Single(r => r.Json is JsonElement j && j.GetProperty("op").GetString() == "create").Json!.Value.GetProperty("overlay");
+            Assert.Equal("{\"model\":\"large\",\"max_iterations\":\"7\",\"retry_attempts\":2,\"enabled\":true,\"note\":null}", overlay.GetRawText());
+            ErrorRecord error = Assert.Single(result.AllErrors);
+            Assert.Contains("more than one file", error.Exception.Message);
+
+            // YamlDotNet came from the module's deps folder, into its private load context.
+            var loaded = _fixture.Session.Run(
+                "$a = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'YamlDotNet' }; " +
+                "@($a).Count; $a.Location -like '*deps*'; [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($a) -eq [System.Runtime.Loader.AssemblyLoadContext]::Default").ThrowIfErrors();
+            Assert.Equal(new object[] { 1, true, false }, loaded.Output.Select(o => o.BaseObject));
+        }
+
+        [Fact]
+        public void AnInvalidYamlFileIsFailed()
+        {
+            File.WriteAllText(Path.Combine(_folder.FullName, "skill", "bad.yaml"), "body: [unclosed\n");
+            File.WriteAllText(Path.Combine(_folder.FullName, "skill", "list.yaml"), "- a\n- b\n");
+
+            var result = Sync("-Kind Skill -WhatIf");
+
+            Assert.Equal(new[] { "bad:Failed", "list:Failed" }, result.Output.Select(o => $"{o.Str("Name")}:{o.Str("Action")}"));
+            Assert.Contains("not valid YAML", result.AllErrors.First().Exception.Message);
+            Assert.Contains("one YAML mapping", result.AllErrors.Last().Exception.Message);
+        }
+
+        [Fact]
+        public void WhatIfOnAnEmptyServerSendsNothing()
+        {
+            var plan = Sync("-WhatIf").ThrowIfErrors();
+            Assert.Empty(plan.Output);
+            Assert.Empty(Writes());
+            Assert.Empty(Server.State.Definitions);
+        }
+
+        [Fact]
+        public void ABadFileIsFailedAndTheOthersStillSync()
+        {
+            File.WriteAllText(Path.Combine(_folder.FullName, "agent", "broken.json"), "{ \"model\": ");
+            Directory.CreateDirectory(Path.Combine(_folder.FullName, "notakind"));
+
+            var result = Sync("-Kind Agent, Skill");
+
+            Assert.Equal(new[] { "Agent/broken:Failed", "Agent/researcher:Created", "Agent/triage:Created", "Skill/summarise:Created", "Skill/translate:Created" },
+                result.Output.Select(o => $"{o.Str("Kind")}/{o.Str("Name")}:{o.Str("Action")}"));
+            ErrorRecord error = Assert.Single(result.AllErrors);
+            Assert.Equal("InvalidArgument,Loomcycle.PowerShell.Commands.SyncLoomcycleDefinitionCommand", error.FullyQualifiedErrorId);
+            Assert.EndsWith("broken.json", (string)error.TargetObject);
+            Assert.Same(error.Exception, ((ErrorRecord)result.Output[0].Prop("Error")!).Exception);
+            Assert.Contains(result.Warnings, w => w.Contains("notakind"));
+            Assert.Equal(4, Writes().Count);
+        }
+
+        [Fact]
+        public void ARefusedCreateIsFailedWithTheToolsMessage()
+        {
+            Server.Enqueue("POST", "/v1/_webhookdef", Faults.Json(422, "tool_refused", "create: webhook github-push: channel \"ci/pushes\" is not declared", new { tool = "WebhookDef" }));
+
+            var result = Sync("-Kind Webhook");
+
+            PSObject failed = Assert.Single(result.Output);
+            Assert.Equal("Failed", failed.Str("Action"));
+            ErrorRecord error = Assert.Single(result.AllErrors);
+            CmdletTestHelpers.AssertError(error, "ToolRefused", "SyncLoomcycleDefinitionCommand", ErrorCategory.InvalidOperation, "github-push");
+            Assert.Equal("create: webhook github-push: channel \"ci/pushes\" is not declared", error.ExceptionProperty("ToolMessage"));
+        }
+
+        [Fact]
+        public void AMissingFolderIsATerminatingInvalidArgument()
+        {
+            var result = _fixture.Session.Run("Sync-LoomcycleDefinition -Path ./no/such/folder");
+            Assert.NotNull(result.Terminating ?? result.AllErrors.FirstOrDefault()?.Exception);
+            Assert.Contains(result.AllErrors, e => e.FullyQualifiedErrorId.StartsWith("InvalidArgument,", StringComparison.Ordinal));
+            Assert.Empty(Server.Requests);
+        }
+
+        private void Edit(string relative, string from, string to)
+        {
+            string path = Path.Combine(_folder.FullName, relative);
+            string text = File.ReadAllText(path);
+            Assert.Contains(from, text);
+            File.WriteAllText(path, text.Replace(from, to));
+        }
+
+        private static string Family(string kind) => kind.ToLowerInvariant() + "def";
+    }
+}
