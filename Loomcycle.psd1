@@ -10,7 +10,7 @@
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FormatsToProcess     = @('Loomcycle.format.ps1xml')
+    FormatsToProcess     = @('Loomcycle.format.ps1xml', 'Loomcycle.Hooks.format.ps1xml')
     TypesToProcess       = @('Loomcycle.types.ps1xml')
     CmdletsToExport      = @(
         'Connect-Loomcycle',
@@ -39,7 +39,10 @@
         'Resolve-LoomcycleInterrupt',
         'Register-LoomcycleHook',
         'Get-LoomcycleHook',
-        'Unregister-LoomcycleHook'
+        'Unregister-LoomcycleHook',
+        # Hooks (issue 14)
+        'Get-LoomcycleHookListener',
+        'Stop-LoomcycleHookListener'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
