@@ -264,6 +264,38 @@ namespace Loomcycle.Hooks
             finally
             {
                 _clients.TryRemove(client, out _);
+                await CloseGracefullyAsync(client).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Ends the connection without a reset: a client still sending a refused body then reads the answer
+        /// instead of a connection error. Unread bytes are drained for a moment (at most 2 MiB, 1 s).</summary>
+        private static async Task CloseGracefullyAsync(TcpClient client)
+        {
+            try
+            {
+                if (client.Connected)
+                {
+                    client.Client.Shutdown(SocketShutdown.Send);
+                    using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                    using (drain.Token.Register(() => client.Close()))
+                    {
+                        NetworkStream stream = client.GetStream();
+                        byte[] sink = new byte[16384];
+                        long total = 0;
+                        int read;
+                        while (total < 2 * MaxBodyBytes && (read = await stream.ReadAsync(sink, 0, sink.Length, drain.Token).ConfigureAwait(false)) > 0)
+                        {
+                            total += read;
+                        }
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException || ex is SocketException || ex is ObjectDisposedException || ex is OperationCanceledException || ex is InvalidOperationException)
+            {
+            }
+            finally
+            {
                 client.Close();
             }
         }
@@ -277,7 +309,6 @@ namespace Loomcycle.Hooks
             }
             catch (FormatException ex)
             {
-                Interlocked.Increment(ref _refused);
                 return (400, Encoding.UTF8.GetBytes(ex.Message));
             }
 

@@ -25,10 +25,17 @@ namespace Loomcycle.PowerShell
         private static readonly string[] PostKeys = { "Result" };
 
         private readonly RunspacePool _pool;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<System.Management.Automation.PowerShell, byte> _running =
+            new System.Collections.Concurrent.ConcurrentDictionary<System.Management.Automation.PowerShell, byte>();
+        private int _disposed;
 
         public ScriptBlockHookRunner()
         {
-            _pool = RunspaceFactory.CreateRunspacePool(InitialSessionState.CreateDefault2());
+            InitialSessionState state = InitialSessionState.CreateDefault2();
+            // Every error stops the script block, so a hook with a failing command gets its fail mode instead of
+            // answering as if the check had passed.
+            state.Variables.Add(new SessionStateVariableEntry("ErrorActionPreference", ActionPreference.Stop, "Hook script blocks stop at the first error."));
+            _pool = RunspaceFactory.CreateRunspacePool(state);
             _pool.SetMinRunspaces(1);
             _pool.SetMaxRunspaces(MaxConcurrency);
             _pool.Open();
@@ -43,17 +50,39 @@ namespace Loomcycle.PowerShell
             return (call, token) => RunAsync(script, extra, call, token);
         }
 
+        /// <summary>Stops running script blocks and closes the pool in the background (a script block stuck in a .NET call
+        /// cannot be interrupted, and nobody should wait for it).</summary>
         public void Dispose()
         {
-            try
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
             {
-                _pool.Close();
-            }
-            catch (Exception ex) when (ex is InvalidRunspacePoolStateException || ex is InvalidOperationException)
-            {
+                return;
             }
 
-            _pool.Dispose();
+            foreach (System.Management.Automation.PowerShell shell in _running.Keys)
+            {
+                StopQuietly(shell);
+            }
+
+            try
+            {
+                _pool.BeginClose(
+                    result =>
+                    {
+                        try
+                        {
+                            _pool.EndClose(result);
+                            _pool.Dispose();
+                        }
+                        catch (Exception ex) when (ex is InvalidRunspacePoolStateException || ex is InvalidOperationException || ex is ObjectDisposedException)
+                        {
+                        }
+                    },
+                    null);
+            }
+            catch (Exception ex) when (ex is InvalidRunspacePoolStateException || ex is InvalidOperationException || ex is ObjectDisposedException)
+            {
+            }
         }
 
         private async Task<HookAnswer?> RunAsync(string script, object?[] arguments, HookCall call, CancellationToken cancellationToken)
@@ -67,9 +96,17 @@ namespace Loomcycle.PowerShell
             }
 
             PSDataCollection<PSObject> output;
-            using (cancellationToken.Register(() => StopQuietly(shell)))
+            _running[shell] = 0;
+            try
             {
-                output = await Task.Factory.FromAsync(shell.BeginInvoke(), shell.EndInvoke).ConfigureAwait(false);
+                using (cancellationToken.Register(() => StopQuietly(shell)))
+                {
+                    output = await Task.Factory.FromAsync(shell.BeginInvoke(), shell.EndInvoke).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _running.TryRemove(shell, out _);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
