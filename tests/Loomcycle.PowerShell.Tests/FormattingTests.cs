@@ -27,12 +27,13 @@ namespace Loomcycle.PowerShell.Tests
 
         public static string FormatFile => Path.Combine(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!, "Loomcycle.format.ps1xml");
 
-        /// <summary>Type name → view name for every view in the module's format file.</summary>
+        /// <summary>Type name → view name for every view in the module's format files (Loomcycle.format.ps1xml and the
+        /// per-area Loomcycle.*.format.ps1xml).</summary>
         public static Dictionary<string, XElement> Views()
         {
-            XDocument doc = XDocument.Load(FormatFile);
             var views = new Dictionary<string, XElement>(StringComparer.OrdinalIgnoreCase);
-            foreach (XElement view in doc.Descendants("View"))
+            foreach (XElement view in Directory.GetFiles(Path.GetDirectoryName(FormatFile)!, "Loomcycle*.format.ps1xml")
+                .SelectMany(file => XDocument.Load(file).Descendants("View")))
             {
                 foreach (XElement type in view.Element("ViewSelectedBy")!.Elements("TypeName"))
                 {
@@ -173,6 +174,9 @@ namespace Loomcycle.PowerShell.Tests
                 ["Loomcycle.Interrupt"] = "[Loomcycle.Interrupt]@{ InterruptId = 'intr_1'; Question = 'Deploy?'; Options = '[\"yes\",\"no\"]' }",
                 ["Loomcycle.InterruptResolution"] = "[Loomcycle.InterruptResolution]@{ InterruptId = 'intr_1'; Status = 'resolved'; ResolvedAt = [DateTimeOffset]::Now }",
                 ["Loomcycle.Hook"] = "[Loomcycle.Hook]@{ Id = 'hook_1'; Tools = @('WebFetch') }",
+                ["Loomcycle.PowerShell.LoomcycleHookListener"] = "$(Register-LoomcycleHook -Owner fmt -Name view -Phase pre -ScriptBlock { param($c) } | Out-Null; @(Get-LoomcycleHookListener)[0])",
+                ["Loomcycle.Hooks.HookRoute"] = "@(Get-LoomcycleHookListener)[0].Hooks[0]",
+                ["Loomcycle.Hooks.HookListenerError"] = "@(Get-LoomcycleHookListener)[0].Errors",
             };
 
             Assert.Equal(Views().Keys.OrderBy(k => k), samples.Keys.OrderBy(k => k));
