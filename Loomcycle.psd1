@@ -10,7 +10,7 @@
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FormatsToProcess     = @('Loomcycle.format.ps1xml', 'Loomcycle.Definitions.format.ps1xml', 'Loomcycle.Live.format.ps1xml')
+    FormatsToProcess     = @('Loomcycle.format.ps1xml', 'Loomcycle.Definitions.format.ps1xml', 'Loomcycle.Hooks.format.ps1xml', 'Loomcycle.Live.format.ps1xml')
     TypesToProcess       = @('Loomcycle.types.ps1xml', 'Loomcycle.Definitions.types.ps1xml')
     CmdletsToExport      = @(
         'Connect-Loomcycle',
@@ -65,7 +65,10 @@
         'Suspend-LoomcycleSchedule',
         'Resume-LoomcycleSchedule',
         'Get-LoomcycleVolume',
-        'Get-LoomcyclePreset'
+        'Get-LoomcyclePreset',
+        # Hooks (issue 14)
+        'Get-LoomcycleHookListener',
+        'Stop-LoomcycleHookListener'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

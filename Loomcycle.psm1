@@ -4,3 +4,8 @@
 $edition = if ($PSEdition -eq 'Core') { 'Core' } else { 'Desktop' }
 $binary = [System.IO.Path]::Combine($PSScriptRoot, 'bin', $edition, 'Loomcycle.PowerShell.dll')
 Import-Module -Name $binary -ErrorAction Stop
+
+# Script-block hooks: removing the module unregisters their hooks and stops their listeners.
+$ExecutionContext.SessionState.Module.OnRemove = {
+    [Loomcycle.PowerShell.HookListenerSessions]::StopCurrentSession()
+}

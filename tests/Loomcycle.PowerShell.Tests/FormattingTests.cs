@@ -186,6 +186,9 @@ namespace Loomcycle.PowerShell.Tests
                 ["Loomcycle.ScheduleControlResult"] = "[Loomcycle.ScheduleControlResult]@{ DefId = 'def_1'; Scheduled = 'next-tick' }",
                 ["Loomcycle.Volume"] = "[Loomcycle.Volume]@{ Name = 'scratch'; Source = 'dynamic'; Mode = 'rw' }",
                 ["Loomcycle.Preset"] = "[Loomcycle.Preset]@{ Name = 'coding-agent'; Kind = 'agent' }",
+                ["Loomcycle.PowerShell.LoomcycleHookListener"] = "$(Register-LoomcycleHook -Owner fmt -Name view -Phase pre -ScriptBlock { param($c) } | Out-Null; @(Get-LoomcycleHookListener)[0])",
+                ["Loomcycle.Hooks.HookRoute"] = "@(Get-LoomcycleHookListener)[0].Hooks[0]",
+                ["Loomcycle.Hooks.HookListenerError"] = "@(Get-LoomcycleHookListener)[0].Errors",
             };
 
             // Areas add their samples in FormattingTests.<Area>.cs: a static Dictionary<string, string> field named *Samples.

@@ -5,7 +5,8 @@ namespace Loomcycle.PowerShell.Commands
     /// <summary>Removes registered tool hooks.</summary>
     /// <remarks>
     /// Calls DELETE /v1/hooks/{id} for each id. An unknown id gives a HookNotFound error and the pipeline goes
-    /// on with the next. Supports -WhatIf and -Confirm.
+    /// on with the next. A hook answered by a script block in this session also leaves its hook listener.
+    /// Supports -WhatIf and -Confirm.
     /// </remarks>
     /// <example>
     /// <code>Unregister-LoomcycleHook hk_01HZX3</code>
@@ -31,7 +32,11 @@ namespace Loomcycle.PowerShell.Commands
             {
                 if (ShouldProcess(id, "Unregister hook"))
                 {
-                    TryRun(id, () => Invoke((connection, token) => connection.DeleteHookAsync(id, token)));
+                    if (TryRun(id, () => Invoke((connection, token) => connection.DeleteHookAsync(id, token))))
+                    {
+                        // A script-block hook: its listener stops answering on the path.
+                        HookListenerSessions.ForgetHook(System.Management.Automation.Runspaces.Runspace.DefaultRunspace, id);
+                    }
                 }
             }
         }

@@ -8,7 +8,7 @@ using Loomcycle.FakeServer.Json;
 namespace Loomcycle.FakeServer;
 
 /// <summary>What a fake agent sees of its run: input, state, and the frame emitters.</summary>
-public sealed class AgentRunContext
+public sealed partial class AgentRunContext
 {
     private static readonly byte[] TextPrefix = Encoding.ASCII.GetBytes("{\"type\":\"text\",\"text\":\"");
     private static readonly byte[] TextSuffix = Encoding.ASCII.GetBytes("\"}");

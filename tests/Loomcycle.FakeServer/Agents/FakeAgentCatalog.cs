@@ -19,6 +19,7 @@ internal sealed class FakeAgentCatalog
         _agents["hold"] = new HoldAgent();
         _agents["interrupt"] = new InterruptAgent();
         _agents["future"] = new FutureAgent();
+        _agents["hooked"] = new HookedToolsAgent();
     }
 
     public IReadOnlyCollection<string> Names => System.Linq.Enumerable.ToArray(_agents.Keys);

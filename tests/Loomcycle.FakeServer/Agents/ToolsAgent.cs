@@ -6,7 +6,8 @@ namespace Loomcycle.FakeServer;
 /// <summary>
 /// <c>tools</c>: started, text, tool_call(WebFetch, input object), usage, host_widened, tool_result, text, usage, done.
 /// When the caller's tool narrowing (NEW <c>tools</c> / OLD <c>allowed_tools</c>) excludes WebFetch, the tool is
-/// not called: started, text "WebFetch is not available to this run.", usage, done.
+/// not called: started, text "WebFetch is not available to this run.", usage, done. Registered hooks see the
+/// WebFetch call; a pre hook's deny gives tool_call, usage, tool_result (the deny), text, usage, done.
 /// </summary>
 internal sealed class ToolsAgent : IFakeAgent
 {
@@ -29,6 +30,18 @@ internal sealed class ToolsAgent : IFakeAgent
         await run.EmitTextAsync("Let me fetch that page.").ConfigureAwait(false);
         await run.EmitAsync("tool_call", Frames.ToolCall(id, ToolName, Input())).ConfigureAwait(false);
         await run.EmitUsageAsync(12, 8).ConfigureAwait(false);
+        // Registered hooks see the call like on the real server; without any this changes nothing.
+        PreHookOutcome pre = await run.RunPreHooksAsync(id, ToolName, Input()).ConfigureAwait(false);
+        if (pre.Denied)
+        {
+            (string text, bool isError) = await run.RunPostHooksAsync(id, ToolName, Input(), pre.DenyText!, pre.DenyIsError).ConfigureAwait(false);
+            await run.EmitAsync("tool_result", Frames.ToolResult(id, ToolName, Input(), text, isError)).ConfigureAwait(false);
+            await run.EmitTextAsync("I could not fetch the page.").ConfigureAwait(false);
+            await run.EmitUsageAsync(30, 9).ConfigureAwait(false);
+            await run.EmitDoneAsync().ConfigureAwait(false);
+            return;
+        }
+
         await run.EmitAsync("host_widened", new JsonObject
         {
             ["type"] = "host_widened",
@@ -42,7 +55,8 @@ internal sealed class ToolsAgent : IFakeAgent
                 ["hosts_added"] = new JsonArray("example.com"),
             },
         }).ConfigureAwait(false);
-        await run.EmitAsync("tool_result", Frames.ToolResult(id, ToolName, Input(), "<html><title>Example Domain</title></html>")).ConfigureAwait(false);
+        (string page, bool failed) = await run.RunPostHooksAsync(id, ToolName, Input(), "<html><title>Example Domain</title></html>", false).ConfigureAwait(false);
+        await run.EmitAsync("tool_result", Frames.ToolResult(id, ToolName, Input(), page, failed)).ConfigureAwait(false);
         await run.EmitTextAsync("The page title is \"Example Domain\".").ConfigureAwait(false);
         await run.EmitUsageAsync(30, 9).ConfigureAwait(false);
         await run.EmitDoneAsync().ConfigureAwait(false);

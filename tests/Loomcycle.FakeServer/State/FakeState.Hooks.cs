@@ -5,6 +5,18 @@ namespace Loomcycle.FakeServer;
 public sealed partial class FakeState
 {
     private readonly List<HookRecord> _hooks = new();
+    private readonly List<HookDelivery> _hookDeliveries = new();
+
+    /// <summary>Every hook call made by runs, in completion order.</summary>
+    public IReadOnlyList<HookDelivery> HookDeliveries
+    {
+        get { lock (SyncRoot) return _hookDeliveries.ToArray(); }
+    }
+
+    internal void RecordHookDelivery(HookDelivery delivery)
+    {
+        lock (SyncRoot) _hookDeliveries.Add(delivery);
+    }
 
     /// <summary>Registered hooks in registration (chain) order.</summary>
     public IReadOnlyList<HookRecord> Hooks

@@ -68,6 +68,7 @@ public sealed partial class FakeState
             _memory.Clear();
             _interrupts.Clear();
             _hooks.Clear();
+            _hookDeliveries.Clear();
             _snapshots.Clear();
             ClearDefinitions();
             _runtimeState = "running";
