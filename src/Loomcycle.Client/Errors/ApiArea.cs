@@ -13,5 +13,6 @@ namespace Loomcycle
         Memory,
         Interrupt,
         Hook,
+        Admin,
     }
 }

@@ -73,6 +73,12 @@ namespace Loomcycle
                 case "operator_key_restricted": return new AuthException(message, status, code, body);
             }
 
+            LoomcycleException? admin = AdminErrorCodes.ByCode(code, message, status, body);
+            if (admin is not null)
+            {
+                return admin;
+            }
+
             if (code.StartsWith("invalid_", StringComparison.Ordinal) || code.StartsWith("missing_", StringComparison.Ordinal))
             {
                 return new InvalidArgumentException(message, status, code, body);

@@ -43,7 +43,8 @@ namespace Loomcycle.PowerShell
             AuthException auth => auth.StatusCode == 403 ? ErrorCategory.PermissionDenied : ErrorCategory.AuthenticationError,
             InvalidArgumentException => ErrorCategory.InvalidArgument,
             SessionBusyException or AgentIdInUseException or AlreadyPausingException => ErrorCategory.ResourceBusy,
-            NotPausedException => ErrorCategory.InvalidOperation,
+            NotPausedException or ToolRefusedException or UserDisabledException => ErrorCategory.InvalidOperation,
+            UserExistsException => ErrorCategory.ResourceExists,
             SnapshotTooLargeException or BackpressureException => ErrorCategory.LimitsExceeded,
             SnapshotVersionException => ErrorCategory.InvalidData,
             UnavailableException => ErrorCategory.ResourceUnavailable,
@@ -63,6 +64,8 @@ namespace Loomcycle.PowerShell
         {
             AuthException { StatusCode: 403 } => "The token is valid but lacks the scope this operation needs; use a token with that scope.",
             AuthException => "Check the token given to Connect-Loomcycle -Token or in LOOMCYCLE_AUTH_TOKEN.",
+            ToolRefusedException => "The server refused on purpose (for the last admin token: create or rotate another substrate:admin token first).",
+            TenantRequiredException => "Add -Tenant with the tenant's name; -Tenant '' names the default tenant.",
             BackpressureException => "The server is at capacity; retry later or raise -MaximumRetryCount.",
             PauseNotConfiguredException => "This server has no pause manager (it needs a persistent store).",
             LoomcycleConnectionException => "Check that the server is running and that the base URL (Get-LoomcycleConnection) is right.",
