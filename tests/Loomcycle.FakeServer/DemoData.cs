@@ -80,5 +80,7 @@ public static class DemoData
             AgentName = parent.Agent,
             CreatedAt = now.AddMinutes(-1),
         });
+
+        AdminDemoData.Seed(state);
     }
 }

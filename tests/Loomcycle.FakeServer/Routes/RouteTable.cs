@@ -18,6 +18,7 @@ internal static class RouteTable
         MemoryRoutes.Map(router);
         InterruptRoutes.Map(router);
         HookRoutes.Map(router);
+        AdminRoutes.Map(router);
         return router;
     }
 }
