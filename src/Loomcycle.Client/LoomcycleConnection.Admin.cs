@@ -133,8 +133,18 @@ namespace Loomcycle
         {
             string trimmed = RequireSubject(subject);
             RoutePath route = new RoutePath("v1/_users").Segment(trimmed, "Subject").Literal("tokens").Segment(defId, "DefId");
-            TokenRevocation revoked = (await SendJsonAsync(
-                HttpMethod.Delete, route, ApiArea.Admin, null, Repeatability.NotIdempotent, AdminJsonContext.Default.TokenRevocation, cancellationToken).ConfigureAwait(false))!;
+            TokenRevocation revoked;
+            try
+            {
+                revoked = (await SendJsonAsync(
+                    HttpMethod.Delete, route, ApiArea.Admin, null, Repeatability.NotIdempotent, AdminJsonContext.Default.TokenRevocation, cancellationToken).ConfigureAwait(false))!;
+            }
+            catch (LoomcycleException ex) when (ex.StatusCode != 0)
+            {
+                ex.Target = defId;
+                throw;
+            }
+
             revoked.Subject = trimmed;
             return revoked;
         }
@@ -623,7 +633,7 @@ namespace Loomcycle
             }
         }
 
-        private static void CheckLimitScope(string scope, string? scopeId)
+        internal static void CheckLimitScope(string scope, string? scopeId)
         {
             CheckChoice(scope, "Scope", "operator", "tenant", "user");
             if (scope == "user" && string.IsNullOrWhiteSpace(scopeId))

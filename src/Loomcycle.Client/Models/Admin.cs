@@ -173,6 +173,7 @@ namespace Loomcycle
 
         /// <summary>The minted secret, shown once by the server. Null in listings.</summary>
         [JsonIgnore]
+        [JsonPropertyName("-token-secure")]
         public SecureString? Token { get; set; }
 
         /// <summary>The minted secret as text: set only by -AsPlainText.</summary>
@@ -222,6 +223,7 @@ namespace Loomcycle
 
         /// <summary>The minted secret, shown once by the server. Null except right after create or rotate.</summary>
         [JsonIgnore]
+        [JsonPropertyName("-token-secure")]
         public SecureString? Token { get; set; }
 
         /// <summary>The minted secret as text: set only by -AsPlainText.</summary>

@@ -79,6 +79,7 @@ namespace Loomcycle.PowerShell.Commands
 
             TryRun(target, () =>
             {
+                LoomcycleConnection.CheckLimitScope(Scope, scopeId);
                 long? soft = SoftLimit;
                 long? hard = HardLimit;
                 if (!Replace && !(softGiven && hardGiven))
