@@ -30,9 +30,9 @@ namespace Loomcycle.PowerShell.Tests
         /// <summary>Type name → view name for every view in the module's format file.</summary>
         public static Dictionary<string, XElement> Views()
         {
-            XDocument doc = XDocument.Load(FormatFile);
+            // Every area's format file (Loomcycle.format.ps1xml and Loomcycle.<Area>.format.ps1xml) ships in the module folder.
             var views = new Dictionary<string, XElement>(StringComparer.OrdinalIgnoreCase);
-            foreach (XElement view in doc.Descendants("View"))
+            foreach (XElement view in Directory.GetFiles(Path.GetDirectoryName(FormatFile)!, "*.format.ps1xml").SelectMany(f => XDocument.Load(f).Descendants("View")))
             {
                 foreach (XElement type in view.Element("ViewSelectedBy")!.Elements("TypeName"))
                 {

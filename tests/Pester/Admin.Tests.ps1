@@ -107,3 +107,65 @@ Describe 'Administration cmdlets in the real pwsh' {
         $completion.CompletionMatches.CompletionText | Should -Contain 'u1'
     }
 }
+
+Describe 'Identity, discovery and health' {
+    It 'reads identity, configuration, runnable agents and tenants' {
+        (Get-LoomcycleIdentity).IsAdmin | Should -BeTrue
+        (Get-LoomcycleServerConfiguration).Instance.Version | Should -Match '^v1\.'
+        (Get-LoomcycleRunnableAgent).Name | Should -Contain 'echo'
+        (Get-LoomcycleTenant).Tenant | Should -Contain 'default'
+    }
+
+    It 'reads resolver, routing, models, concurrency, metrics and retention' {
+        (Get-LoomcycleResolver -Probe).Provider | Should -Contain 'anthropic'
+        (Get-LoomcycleRouting -Plan pro)[0].Position | Should -Be 1
+        (Get-LoomcycleModel).Alias | Should -Contain 'smart'
+        (Get-LoomcycleModel -Provider anthropic).Model | Should -Contain 'claude-opus'
+        (Get-LoomcycleConcurrency).Active | Should -BeGreaterOrEqual 0
+        @(Get-LoomcycleMetric -Period 7d).Count | Should -Be 3
+        @(Get-LoomcycleMetric -Since (Get-Date).AddMinutes(-1)).Count | Should -Be 5
+        (Get-LoomcycleRetention).Enabled | Should -BeTrue
+        ((Get-LoomcycleMetric -Period 1h | Format-Table | Out-String) -split "`n").Count | Should -BeGreaterThan 3
+    }
+
+    It 'pages the audit log with -First and -Skip' {
+        $all = @(Get-LoomcycleAuditEvent)
+        $all.Count | Should -BeGreaterOrEqual 3
+        (Get-LoomcycleAuditEvent -First 1 -Skip 1).Seq | Should -Be $all[1].Seq
+        (Get-LoomcycleAuditEvent -Type limit.set).PayloadObject.scope_id | Should -Be 'alice'
+    }
+}
+
+Describe 'Operator tokens, budgets and erasure' {
+    It 'creates, lists, rotates and revokes an operator token' {
+        $created = New-LoomcycleOperatorToken -Name pester-ci -TenantId acme -Scope runs:read
+        $created.Token | Should -BeOfType ([securestring])
+        (Get-LoomcycleOperatorToken).Name | Should -Contain 'pester-ci'
+        $rotated = Update-LoomcycleOperatorToken -Name pester-ci -GraceSec 0
+        $rotated.RotatedFrom | Should -Be $created.DefId
+        @(Get-LoomcycleOperatorToken -Name pester-ci).Count | Should -Be 2
+        Revoke-LoomcycleOperatorToken -DefId $rotated.DefId -Force -PassThru | Select-Object -ExpandProperty DefId | Should -Be $rotated.DefId
+    }
+
+    It 'sets a hard limit without losing the soft one, then removes the budget' {
+        Set-LoomcycleLimit -Scope user -ScopeId u1 -SoftLimit 100 -HardLimit 200
+        Set-LoomcycleLimit -Scope user -ScopeId u1 -HardLimit 300
+        $limit = Get-LoomcycleLimit -Scope user -ScopeId u1
+        $limit.SoftLimit | Should -Be 100
+        $limit.HardLimit | Should -Be 300
+        Remove-LoomcycleLimit -Scope user -ScopeId u1 -Confirm:$false
+        @(Get-LoomcycleLimit -Scope user -ScopeId u1).Count | Should -Be 0
+    }
+
+    It 'reports, dry-runs and erases a subject; revokes tokens; removes a user' {
+        New-LoomcycleUser -Subject pester-gone | Out-Null
+        $t = New-LoomcycleUserToken -Subject pester-gone
+        Revoke-LoomcycleUserToken -Subject pester-gone -DefId $t.DefId
+        @(Get-LoomcycleUserToken -Subject pester-gone -Active).Count | Should -Be 0
+        (Get-LoomcycleErasureReport -Subject pester-gone -Tenant '').Covered.Counts['users'] | Should -Be 1
+        (Invoke-LoomcycleErasure -Subject pester-gone -Tenant '' -DryRun).DryRun | Should -BeTrue
+        Remove-LoomcycleUser -Subject pester-gone -Force
+        { Remove-LoomcycleUser -Subject pester-gone -Force -ErrorAction Stop } | Should -Throw -ErrorId 'UserNotFound,Loomcycle.PowerShell.Commands.RemoveLoomcycleUserCommand'
+        (Invoke-LoomcycleErasure -Subject pester-gone -Tenant '' -Force).DryRun | Should -BeFalse
+    }
+}
