@@ -10,8 +10,8 @@
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FormatsToProcess     = @('Loomcycle.format.ps1xml', 'Loomcycle.Definitions.format.ps1xml', 'Loomcycle.Hooks.format.ps1xml', 'Loomcycle.Live.format.ps1xml')
-    TypesToProcess       = @('Loomcycle.types.ps1xml', 'Loomcycle.Definitions.types.ps1xml')
+    FormatsToProcess     = @('Loomcycle.format.ps1xml', 'Loomcycle.Admin.format.ps1xml', 'Loomcycle.Definitions.format.ps1xml', 'Loomcycle.Hooks.format.ps1xml', 'Loomcycle.Live.format.ps1xml')
+    TypesToProcess       = @('Loomcycle.types.ps1xml', 'Loomcycle.Admin.types.ps1xml', 'Loomcycle.Definitions.types.ps1xml')
     CmdletsToExport      = @(
         'Connect-Loomcycle',
         'Get-LoomcycleConnection',
@@ -68,7 +68,35 @@
         'Get-LoomcyclePreset',
         # Hooks (issue 14)
         'Get-LoomcycleHookListener',
-        'Stop-LoomcycleHookListener'
+        'Stop-LoomcycleHookListener',
+        # Administration (issue 11)
+        'Get-LoomcycleIdentity',
+        'Get-LoomcycleServerConfiguration',
+        'Get-LoomcycleRunnableAgent',
+        'New-LoomcycleUser',
+        'Set-LoomcycleUser',
+        'Remove-LoomcycleUser',
+        'Get-LoomcycleTenant',
+        'New-LoomcycleUserToken',
+        'Get-LoomcycleUserToken',
+        'Revoke-LoomcycleUserToken',
+        'New-LoomcycleOperatorToken',
+        'Get-LoomcycleOperatorToken',
+        'Update-LoomcycleOperatorToken',
+        'Revoke-LoomcycleOperatorToken',
+        'Get-LoomcycleUsage',
+        'Get-LoomcycleLimit',
+        'Set-LoomcycleLimit',
+        'Remove-LoomcycleLimit',
+        'Get-LoomcycleErasureReport',
+        'Invoke-LoomcycleErasure',
+        'Get-LoomcycleAuditEvent',
+        'Get-LoomcycleResolver',
+        'Get-LoomcycleRouting',
+        'Get-LoomcycleModel',
+        'Get-LoomcycleConcurrency',
+        'Get-LoomcycleMetric',
+        'Get-LoomcycleRetention'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

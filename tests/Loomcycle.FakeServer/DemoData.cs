@@ -84,5 +84,6 @@ public static class DemoData
         // Resident sub-agents (GET /v1/_resident): one working, one idle.
         state.AddResident(new ResidentRecord { ChildRunId = "r_resident0000001", AgentId = "a_resident0000001", Agent = "helper", ParentAgentId = parent.AgentId, State = "running", LastUsedAt = now.AddSeconds(-5) });
         state.AddResident(new ResidentRecord { ChildRunId = "r_resident0000002", AgentId = "a_resident0000002", Agent = "helper", ParentAgentId = parent.AgentId, State = "idle", LastUsedAt = now.AddMinutes(-12) });
+        AdminDemoData.Seed(state);
     }
 }

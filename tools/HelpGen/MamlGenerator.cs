@@ -192,6 +192,14 @@ namespace Loomcycle.HelpGen
                 list.Add(Switch("Confirm", "Prompts you for confirmation before running the cmdlet.", "cf"));
             }
 
+            if (cmdlet.SupportsPaging)
+            {
+                list.Add(new Parameter { Name = "First", Type = typeof(ulong), Description = "Gets only the first number of objects.", Sets = new List<ParameterAttribute> { new ParameterAttribute() }, Aliases = Array.Empty<string>(), DefaultValue = "None", Common = true });
+                list.Add(new Parameter { Name = "Skip", Type = typeof(ulong), Description = "Skips the first number of objects, then gets the rest.", Sets = new List<ParameterAttribute> { new ParameterAttribute() }, Aliases = Array.Empty<string>(), DefaultValue = "0", Common = true });
+                list.Add(Switch("IncludeTotalCount", "Writes the total number of objects first (the server's count), then the objects.", "itc"));
+                list[list.Count - 1].Aliases = Array.Empty<string>();
+            }
+
             return list;
         }
 

@@ -15,5 +15,6 @@ namespace Loomcycle
         Hook,
         Definition,
         Schedule,
+        Admin,
     }
 }

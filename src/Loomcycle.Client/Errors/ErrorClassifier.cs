@@ -74,6 +74,12 @@ namespace Loomcycle
                 case "tool_refused": return ToolRefused(message, status, code, body);
             }
 
+            LoomcycleException? admin = AdminErrorCodes.ByCode(code, message, status, body);
+            if (admin is not null)
+            {
+                return admin;
+            }
+
             if (code.StartsWith("invalid_", StringComparison.Ordinal) || code.StartsWith("missing_", StringComparison.Ordinal))
             {
                 return new InvalidArgumentException(message, status, code, body);

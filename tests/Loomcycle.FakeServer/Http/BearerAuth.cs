@@ -19,8 +19,12 @@ internal static class BearerAuth
         {
             if (!options.NewServer) return string.Equals(header, "Bearer " + token, StringComparison.Ordinal);
             if (header.Length < 7 || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return false;
-            return string.Equals(header[7..], token, StringComparison.Ordinal);
+            return string.Equals(header[7..], token, StringComparison.Ordinal) || IsKnownBearer(ctx, header[7..]);
         }
         return ctx.Request.Cookies.TryGetValue(CookieName, out string? cookie) && string.Equals(cookie, token, StringComparison.Ordinal);
     }
+
+    /// <summary>Minted user and operator tokens (issue 11) are bearers too.</summary>
+    private static bool IsKnownBearer(HttpContext ctx, string secret) =>
+        ctx.Items.TryGetValue(FakeLoomcycleServer.ContextKey, out object? s) && s is FakeLoomcycleServer server && server.State.FindBearer(secret) is not null;
 }

@@ -20,6 +20,7 @@ internal static class RouteTable
         HookRoutes.Map(router);
         LiveRoutes.Map(router);
         DefinitionRoutes.Map(router);
+        AdminRoutes.Map(router);
         return router;
     }
 }

@@ -78,6 +78,7 @@ public sealed partial class FakeState
             LastRestoreIncludeHistory = false;
             RestoreCount = 0;
             _restoredRows.Clear();
+            ClearAdmin();
         }
     }
 }

@@ -1,0 +1,124 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+
+namespace Loomcycle.PowerShell.Commands
+{
+    /// <summary>Sets a monthly token budget; tiers not named keep their value.</summary>
+    /// <remarks>
+    /// Calls PUT /v1/_limits. The server replaces the whole row: a tier the request leaves out is CLEARED. So
+    /// that setting only -HardLimit does not silently remove a soft limit, this cmdlet first reads the current
+    /// budget (GET /v1/_limits) and sends the tiers you did not name with their current values. To clear a
+    /// tier, pass $null for it (-SoftLimit $null). -Replace sends exactly what is given, like the server's PUT.
+    /// Scope operator is admin-only; tenant takes no -ScopeId; user needs -ScopeId (the subject). A soft limit
+    /// warns (limit events) when crossed; a hard limit refuses new runs (token_limit_exceeded).
+    /// Writes nothing unless -PassThru is given.
+    /// </remarks>
+    /// <example>
+    /// <code>Set-LoomcycleLimit -Scope user -ScopeId alice -SoftLimit 800000 -HardLimit 1000000</code>
+    /// <para>Gives 'alice' a monthly budget of one million tokens, with a warning at 800,000.</para>
+    /// </example>
+    /// <example>
+    /// <code>Set-LoomcycleLimit -Scope user -ScopeId alice -HardLimit 2000000</code>
+    /// <para>Raises the hard limit of 'alice'; her soft limit stays as it was.</para>
+    /// </example>
+    /// <example>
+    /// <code>Set-LoomcycleLimit -Scope tenant -SoftLimit $null</code>
+    /// <para>Removes the tenant's soft limit and keeps its hard limit.</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.Set, "LoomcycleLimit", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(BudgetLimit))]
+    public sealed class SetLoomcycleLimitCommand : LoomcycleCmdlet
+    {
+        /// <summary>operator (admin only), tenant or user.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateSet("operator", "tenant", "user")]
+        public string Scope { get; set; } = string.Empty;
+
+        /// <summary>The user's subject, for Scope user.</summary>
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SubjectCompleter))]
+        public string? ScopeId { get; set; }
+
+        /// <summary>Tokens per month after which the server warns. $null clears it.</summary>
+        [Parameter]
+        [AllowNull]
+        public long? SoftLimit { get; set; }
+
+        /// <summary>Tokens per month after which the server refuses new runs. $null clears it.</summary>
+        [Parameter]
+        [AllowNull]
+        public long? HardLimit { get; set; }
+
+        /// <summary>The tenant (admin token; other tokens may name only their own).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(TenantCompleter))]
+        public string? TenantId { get; set; }
+
+        /// <summary>Sends only the tiers given, like the server's PUT: tiers not named are cleared.</summary>
+        [Parameter]
+        public SwitchParameter Replace { get; set; }
+
+        /// <summary>Writes the budget as the server stored it.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            bool softGiven = MyInvocation.BoundParameters.ContainsKey(nameof(SoftLimit));
+            bool hardGiven = MyInvocation.BoundParameters.ContainsKey(nameof(HardLimit));
+            string? scopeId = string.IsNullOrEmpty(ScopeId) ? null : ScopeId;
+            string target = scopeId is null ? Scope : $"{Scope} {scopeId}";
+            if (!softGiven && !hardGiven)
+            {
+                WriteError(new ErrorRecord(
+                    new PSArgumentException("Name a tier to set: -SoftLimit, -HardLimit or both ($null clears one)."),
+                    "NoLimitGiven", ErrorCategory.InvalidArgument, target));
+                return;
+            }
+
+            TryRun(target, () =>
+            {
+                LoomcycleConnection.CheckLimitScope(Scope, scopeId);
+                long? soft = SoftLimit;
+                long? hard = HardLimit;
+                if (!Replace && !(softGiven && hardGiven))
+                {
+                    BudgetLimit? current = FindCurrent(scopeId);
+                    if (!softGiven) soft = current?.SoftLimit;
+                    if (!hardGiven) hard = current?.HardLimit;
+                }
+
+                string description = $"soft {Describe(soft)}, hard {Describe(hard)}";
+                if (!ShouldProcess(target, "Set token budget: " + description))
+                {
+                    return;
+                }
+
+                BudgetLimit stored = Invoke((connection, token) => connection.SetLimitAsync(Scope, scopeId, soft, hard, TenantId, token));
+                if (PassThru)
+                {
+                    WriteObject(stored);
+                }
+            });
+        }
+
+        private BudgetLimit? FindCurrent(string? scopeId)
+        {
+            BudgetLimit[] matches = Invoke((connection, token) => connection.ListLimitsAsync(Scope == "operator" ? null : TenantId, token))
+                .Where(l => l.Scope == Scope && (l.ScopeId ?? string.Empty) == (scopeId ?? string.Empty)
+                    && (Scope == "operator" || TenantId is null || l.TenantId == TenantId))
+                .ToArray();
+            if (matches.Length > 1)
+            {
+                throw new InvalidArgumentException(
+                    $"{matches.Length} tenants have a {Scope} budget{(scopeId is null ? string.Empty : " for " + scopeId)}: name the tenant with -TenantId, or give both tiers.")
+                { Target = scopeId ?? Scope };
+            }
+
+            return matches.FirstOrDefault();
+        }
+
+        private static string Describe(long? value) => value is long v ? v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "none";
+    }
+}
