@@ -163,7 +163,8 @@ namespace Loomcycle
             string? text = null;
             TryReadJsonField(body, "tool", ref tool);
             TryReadJsonField(body, "error", ref text);
-            return new ToolRefusedException(message, status, code, body) { Tool = tool, ToolMessage = text };
+            // Same wording as the administration branch's refusal, so both read alike; the tool's text stays intact.
+            return new ToolRefusedException("The server refused: " + message, status, code, body) { Tool = tool, ToolMessage = text };
         }
 
         private static void TryReadJsonField(string body, string name, ref string? value)
