@@ -307,6 +307,15 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void AnUnknownListenerNumberIsNotFound()
+        {
+            var get = Run("Get-LoomcycleHookListener -Id 42");
+            get.AssertSingleError("HookListenerNotFound", "GetLoomcycleHookListenerCommand", ErrorCategory.ObjectNotFound, 42);
+            var stop = Run("Stop-LoomcycleHookListener -Id 42 -Confirm:$false");
+            stop.AssertSingleError("HookListenerNotFound", "StopLoomcycleHookListenerCommand", ErrorCategory.ObjectNotFound, 42);
+        }
+
+        [Fact]
         public void AListenerIsReusedForTheNextHook()
         {
             Run("Register-LoomcycleHook -Owner app -Name a -Phase pre -ScriptBlock { param($call) }").ThrowIfErrors();
