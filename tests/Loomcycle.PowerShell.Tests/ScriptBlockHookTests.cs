@@ -307,6 +307,35 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void APortInUseIsAClearErrorAndNothingIsRegistered()
+        {
+            var busy = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+            busy.Start();
+            try
+            {
+                int port = ((IPEndPoint)busy.LocalEndpoint).Port;
+                var result = Run($"Register-LoomcycleHook -Owner app -Name busy -Phase pre -Port {port} -ScriptBlock {{ param($call) }}");
+                ErrorRecord error = result.AssertSingleError("HookListenerStartFailed", "RegisterLoomcycleHookCommand", ErrorCategory.ResourceUnavailable, "app/busy");
+                Assert.Contains($"127.0.0.1:{port}", error.Exception.Message, StringComparison.Ordinal);
+                Assert.Empty(_fixture.Server.Requests);
+                Assert.Empty(Run("Get-LoomcycleHookListener").Output);
+            }
+            finally
+            {
+                busy.Stop();
+            }
+        }
+
+        [Fact]
+        public void AnUnknownListenerNumberIsNotFound()
+        {
+            var get = Run("Get-LoomcycleHookListener -Id 42");
+            get.AssertSingleError("HookListenerNotFound", "GetLoomcycleHookListenerCommand", ErrorCategory.ObjectNotFound, 42);
+            var stop = Run("Stop-LoomcycleHookListener -Id 42 -Confirm:$false");
+            stop.AssertSingleError("HookListenerNotFound", "StopLoomcycleHookListenerCommand", ErrorCategory.ObjectNotFound, 42);
+        }
+
+        [Fact]
         public void AListenerIsReusedForTheNextHook()
         {
             Run("Register-LoomcycleHook -Owner app -Name a -Phase pre -ScriptBlock { param($call) }").ThrowIfErrors();

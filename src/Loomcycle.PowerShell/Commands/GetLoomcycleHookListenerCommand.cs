@@ -24,19 +24,25 @@ namespace Loomcycle.PowerShell.Commands
     [OutputType(typeof(LoomcycleHookListener))]
     public sealed class GetLoomcycleHookListenerCommand : PSCmdlet
     {
-        /// <summary>The listener numbers to show; all when omitted.</summary>
+        /// <summary>The listener numbers to show; all when omitted. A number no listener has is a HookListenerNotFound error.</summary>
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
         public int[]? Id { get; set; }
 
         protected override void ProcessRecord()
         {
-            foreach (LoomcycleHookListener listener in HookListenerSessions.List(Runspace.DefaultRunspace))
+            LoomcycleHookListener[] listeners = HookListenerSessions.List(Runspace.DefaultRunspace);
+            foreach (LoomcycleHookListener listener in listeners)
             {
                 if (Id is null || Id.Contains(listener.Id))
                 {
                     WriteObject(listener);
                 }
+            }
+
+            foreach (int missing in (Id ?? new int[0]).Where(id => listeners.All(l => l.Id != id)))
+            {
+                WriteError(HookListenerSessions.NotFound(missing));
             }
         }
     }

@@ -34,7 +34,7 @@ namespace Loomcycle.PowerShell.Commands
 
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
 
-        /// <summary>The listener numbers to stop; all of this session's when omitted.</summary>
+        /// <summary>The listener numbers to stop; all of this session's when omitted. A number no listener has is a HookListenerNotFound error.</summary>
         [Parameter(Position = 0, ParameterSetName = IdSet)]
         [ValidateNotNullOrEmpty]
         public int[]? Id { get; set; }
@@ -52,7 +52,15 @@ namespace Loomcycle.PowerShell.Commands
         {
             IEnumerable<LoomcycleHookListener> listeners = ParameterSetName == InputObjectSet
                 ? InputObject
-                : HookListenerSessions.List(Runspace.DefaultRunspace).Where(l => Id is null || Id.Contains(l.Id));
+                : HookListenerSessions.List(Runspace.DefaultRunspace).Where(l => Id is null || Id.Contains(l.Id)).ToArray();
+            if (ParameterSetName == IdSet && Id is not null)
+            {
+                foreach (int missing in Id.Where(id => listeners.All(l => l.Id != id)))
+                {
+                    WriteError(HookListenerSessions.NotFound(missing));
+                }
+            }
+
             foreach (LoomcycleHookListener listener in listeners)
             {
                 HookRoute[] hooks = listener.Hooks;

@@ -70,6 +70,10 @@ namespace Loomcycle.PowerShell
             }
         }
 
+        internal static System.Management.Automation.ErrorRecord NotFound(int id) => new System.Management.Automation.ErrorRecord(
+            new System.Management.Automation.ItemNotFoundException("This session has no hook listener " + id + "."),
+            "HookListenerNotFound", System.Management.Automation.ErrorCategory.ObjectNotFound, id);
+
         internal static LoomcycleHookListener[] List(Runspace runspace)
         {
             lock (Gate)
