@@ -102,9 +102,15 @@ Describe 'Administration cmdlets in the real pwsh' {
         (Get-LoomcycleIdentity -Connection $as).Subject | Should -Be 'pester-user'
     }
 
-    It 'completes subjects from the server' {
-        $completion = TabExpansion2 -inputScript 'Get-LoomcycleUserToken -Subject u' -cursorColumn 'Get-LoomcycleUserToken -Subject u'.Length
-        $completion.CompletionMatches.CompletionText | Should -Contain 'u1'
+    It 'completes subjects, tenants, token ids and operator token names from the server' {
+        function Complete([string] $line) { (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText }
+        Complete 'Get-LoomcycleUserToken -Subject u' | Should -Contain 'u1'
+        Complete 'Get-LoomcycleUsage -Tenant d' | Should -Contain 'default'
+        New-LoomcycleUser -Subject pester-complete | Out-Null
+        $minted = New-LoomcycleUserToken -Subject pester-complete
+        Complete 'Revoke-LoomcycleUserToken -Subject pester-complete -DefId def_' | Should -Contain $minted.DefId
+        New-LoomcycleOperatorToken -Name pester-complete -TenantId acme | Out-Null
+        Complete 'Update-LoomcycleOperatorToken -Name pester-c' | Should -Contain 'pester-complete'
     }
 }
 
