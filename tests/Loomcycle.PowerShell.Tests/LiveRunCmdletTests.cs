@@ -323,5 +323,41 @@ namespace Loomcycle.PowerShell.Tests
             Assert.Contains("echo: third", again.HostText);
             Assert.Equal(new[] { "first line", "second line", "third" }, live.Received);
         }
+
+        public static IEnumerable<object[]> ServerRefusals => new[]
+        {
+            // route, status, JSON code (null: plain text), body text, command, error id, category, target
+            new object?[] { "POST", "/v1/runs/r_e1/input", 503, null, "steering is not enabled on this server", "Send-LoomcycleInput r_e1 hi -Confirm:$false", "SendLoomcycleInputCommand", "Unavailable", ErrorCategory.ResourceUnavailable, "r_e1" },
+            new object?[] { "POST", "/v1/runs/r_e1/input", 422, null, "text is required", "Send-LoomcycleInput r_e1 hi -Confirm:$false", "SendLoomcycleInputCommand", "InvalidArgument", ErrorCategory.InvalidArgument, "r_e1" },
+            new object?[] { "POST", "/v1/runs/r_e1/cancel", 503, null, "turn-cancel is not enabled on this server", "Stop-LoomcycleTurn r_e1 -Confirm:$false", "StopLoomcycleTurnCommand", "Unavailable", ErrorCategory.ResourceUnavailable, "r_e1" },
+            new object?[] { "POST", "/v1/runs/r_e1/compact", 502, null, "summarize: provider down", "Compress-LoomcycleRun r_e1 -Confirm:$false", "CompressLoomcycleRunCommand", "LoomcycleServerError", ErrorCategory.InvalidResult, "r_e1" },
+            new object?[] { "POST", "/v1/runs/r_e1/compact", 429, null, "compaction queue full; retry shortly", "Compress-LoomcycleRun r_e1 -Confirm:$false", "CompressLoomcycleRunCommand", "Backpressure", ErrorCategory.LimitsExceeded, "r_e1" },
+            new object?[] { "GET", "/v1/runs/r_e1/stream", 503, null, "run streaming requires a persistence backend", "Receive-LoomcycleRun r_e1", "ReceiveLoomcycleRunCommand", "Unavailable", ErrorCategory.ResourceUnavailable, "r_e1" },
+            new object?[] { "POST", "/v1/sessions/s_e1/replay", 503, null, "replay requires persistence", "Copy-LoomcycleSession s_e1 echo -Confirm:$false", "CopyLoomcycleSessionCommand", "Unavailable", ErrorCategory.ResourceUnavailable, "s_e1" },
+            new object?[] { "POST", "/v1/sessions/s_e1/replay", 502, null, "compress: provider down", "Copy-LoomcycleSession s_e1 echo -Compress -Confirm:$false", "CopyLoomcycleSessionCommand", "LoomcycleServerError", ErrorCategory.InvalidResult, "s_e1" },
+            new object?[] { "GET", "/v1/users/u_e1/agents/stream", 503, "stream_unavailable", "run-state stream is not available", "Watch-LoomcycleAgent u_e1", "WatchLoomcycleAgentCommand", "Unavailable", ErrorCategory.ResourceUnavailable, "u_e1" },
+            new object?[] { "GET", "/v1/users/u_e1/agents/stream", 500, "sse_not_supported", "streaming unsupported", "Watch-LoomcycleAgent u_e1", "WatchLoomcycleAgentCommand", "LoomcycleServerError", ErrorCategory.InvalidResult, "u_e1" },
+            new object?[] { "GET", "/v1/users/u_e1/agents/stream", 400, "invalid_request", "bad status", "Watch-LoomcycleAgent u_e1", "WatchLoomcycleAgentCommand", "InvalidArgument", ErrorCategory.InvalidArgument, "u_e1" },
+            new object?[] { "POST", "/v1/_resident/r_e1/close", 400, null, "run_id must match [A-Za-z0-9_-]{1,128}", "Stop-LoomcycleResidentAgent r_e1 -Force", "StopLoomcycleResidentAgentCommand", "InvalidArgument", ErrorCategory.InvalidArgument, "r_e1" },
+            new object?[] { "POST", "/v1/runs:batch", 415, null, "Content-Type must be application/json", "Invoke-LoomcycleBatch echo x", "InvokeLoomcycleBatchCommand", "InvalidArgument", ErrorCategory.InvalidArgument, "x" },
+        };
+
+        [Theory]
+        [MemberData(nameof(ServerRefusals))]
+        public void EveryServerRefusalOfTheSpecIsATypedError(string method, string path, int status, string? code, string body, string script, string command, string errorId, ErrorCategory category, string target)
+        {
+            Server.Enqueue(method, path, ctx =>
+            {
+                ctx.Response.StatusCode = status;
+                if (status == 429) ctx.Response.Headers["Retry-After"] = "1";
+                ctx.Response.ContentType = code is null ? "text/plain; charset=utf-8" : "application/json";
+                string text = code is null ? body + "\n" : JsonSerializer.Serialize(new { code, error = body }) + "\n";
+                return Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(ctx.Response, text);
+            });
+            var result = Run(script + " -MaximumRetryCount 0");
+            ErrorRecord error = result.AssertSingleError(errorId, command, category, target);
+            Assert.Equal(status, error.ExceptionProperty("StatusCode"));
+            Assert.Equal(code, error.ExceptionProperty("Code"));
+        }
     }
 }

@@ -121,6 +121,7 @@ namespace Loomcycle
 
                     Connections++;
                     failures = 0;
+                    var lived = System.Diagnostics.Stopwatch.StartNew();
                     foreach (RunState state in listed)
                     {
                         if (Accept(state))
@@ -157,6 +158,11 @@ namespace Loomcycle
                             if (_ended)
                             {
                                 LoomcycleDiagnostics.Verbose($"The server ended the run-state stream of '{_options.UserId}'; reconnecting.");
+                                if (lived.Elapsed < ShortestHealthyConnection)
+                                {
+                                    failures++; // a server that ends the stream at once is not hammered in a tight loop
+                                }
+
                                 break;
                             }
 
@@ -176,6 +182,9 @@ namespace Loomcycle
         }
 
         private bool _ended;
+
+        /// <summary>A stream the server ends sooner than this after it opened is reconnected with back-off, not at once.</summary>
+        internal static readonly TimeSpan ShortestHealthyConnection = TimeSpan.FromMilliseconds(250);
 
         /// <summary>Moves on; a failure comes back as the exception, the normal end sets <see cref="_ended"/>.</summary>
         private async Task<Exception?> TryMoveNextAsync(IAsyncEnumerator<SseItem<RunState?>> items)
