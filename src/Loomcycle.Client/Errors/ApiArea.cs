@@ -13,5 +13,7 @@ namespace Loomcycle
         Memory,
         Interrupt,
         Hook,
+        Channel,
+        Chat,
     }
 }
