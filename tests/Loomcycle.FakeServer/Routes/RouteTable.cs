@@ -18,6 +18,9 @@ internal static class RouteTable
         MemoryRoutes.Map(router);
         InterruptRoutes.Map(router);
         HookRoutes.Map(router);
+        DataRoutes.Map(router);
+        ChannelRoutes.Map(router);
+        HistoryRoutes.Map(router);
         return router;
     }
 }

@@ -76,6 +76,7 @@ public sealed partial class FakeState
             LastRestoreIncludeHistory = false;
             RestoreCount = 0;
             _restoredRows.Clear();
+            ClearData();
         }
     }
 }
