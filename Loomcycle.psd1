@@ -10,8 +10,8 @@
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FormatsToProcess     = @('Loomcycle.format.ps1xml')
-    TypesToProcess       = @('Loomcycle.types.ps1xml')
+    FormatsToProcess     = @('Loomcycle.format.ps1xml', 'Loomcycle.Data.format.ps1xml')
+    TypesToProcess       = @('Loomcycle.types.ps1xml', 'Loomcycle.Data.types.ps1xml')
     CmdletsToExport      = @(
         'Connect-Loomcycle',
         'Get-LoomcycleConnection',
@@ -39,7 +39,28 @@
         'Resolve-LoomcycleInterrupt',
         'Register-LoomcycleHook',
         'Get-LoomcycleHook',
-        'Unregister-LoomcycleHook'
+        'Unregister-LoomcycleHook',
+        # Data (issue 12)
+        'Set-LoomcycleMemory',
+        'Remove-LoomcycleMemory',
+        'Search-LoomcycleMemory',
+        'Get-LoomcycleMemoryEmbedding',
+        'Update-LoomcycleMemoryEmbedding',
+        'Watch-LoomcycleMemory',
+        'Watch-LoomcycleDocument',
+        'Get-LoomcycleChannel',
+        'New-LoomcycleChannel',
+        'Set-LoomcycleChannel',
+        'Remove-LoomcycleChannel',
+        'Clear-LoomcycleChannel',
+        'Send-LoomcycleChannelMessage',
+        'Receive-LoomcycleChannelMessage',
+        'Confirm-LoomcycleChannelMessage',
+        'Wait-LoomcycleChannel',
+        'Get-LoomcycleChat',
+        'Rename-LoomcycleChat',
+        'Set-LoomcycleChat',
+        'Export-LoomcycleChat'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
