@@ -15,7 +15,7 @@ namespace Loomcycle.PowerShell.Tests
         // Output types PowerShell already knows how to show.
         private static readonly HashSet<string> BuiltInOutputTypes = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
-            "System.Boolean", "System.IO.FileInfo", "System.Void",
+            "System.Boolean", "System.IO.FileInfo", "System.Void", "System.String",
         };
 
         private readonly ServerAndSession _fixture;
@@ -27,12 +27,11 @@ namespace Loomcycle.PowerShell.Tests
 
         public static string FormatFile => Path.Combine(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!, "Loomcycle.format.ps1xml");
 
-        /// <summary>Type name → view name for every view in the module's format file.</summary>
+        /// <summary>Type name → view name for every view in the module's format files (Loomcycle.format.ps1xml and each area's Loomcycle.*.format.ps1xml).</summary>
         public static Dictionary<string, XElement> Views()
         {
-            XDocument doc = XDocument.Load(FormatFile);
             var views = new Dictionary<string, XElement>(StringComparer.OrdinalIgnoreCase);
-            foreach (XElement view in doc.Descendants("View"))
+            foreach (XElement view in Directory.GetFiles(Path.GetDirectoryName(FormatFile)!, "Loomcycle*.format.ps1xml").SelectMany(f => XDocument.Load(f).Descendants("View")))
             {
                 foreach (XElement type in view.Element("ViewSelectedBy")!.Elements("TypeName"))
                 {

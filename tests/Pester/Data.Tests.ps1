@@ -43,6 +43,34 @@ Describe 'Memory writes' {
     }
 }
 
+Describe 'Memory search, embeddings and the change feed' {
+    It 'searches embedded rows' {
+        Set-LoomcycleMemory -Scope user -ScopeId u2 -Key refund -Value @{ policy = 'refund within 30 days' } -Embed
+        $hit = Search-LoomcycleMemory 'refund policy' -Scope user -ScopeId u2
+        $hit.Key | Should -Be 'refund'
+        $hit.ValueObject.policy | Should -Be 'refund within 30 days'
+    }
+
+    It 'reports embedding stats and backfills, with the dry run under -WhatIf' {
+        1..3 | ForEach-Object { Set-LoomcycleMemory -Scope user -ScopeId u3 -Key "k$_" -Value $_ }
+        (Get-LoomcycleMemoryEmbedding -Scope user).Models.Count | Should -BeGreaterThan 0
+        $dry = Update-LoomcycleMemoryEmbedding -Backfill -Scope user -ScopeId u3 -WhatIf
+        $dry.DryRun | Should -BeTrue
+        $dry.Candidates | Should -Be 3
+        $live = @(Update-LoomcycleMemoryEmbedding -Backfill -Scope user -ScopeId u3 -Limit 2 -Force)
+        $live.Count | Should -Be 2
+        ($live | Measure-Object Embedded -Sum).Sum | Should -Be 3
+    }
+
+    It 'follows memory changes with their own type and resumes from Seq' {
+        $changes = @(Watch-LoomcycleMemory | Select-Object -First 2)
+        $changes[0].Type | Should -Be 'memory.set'
+        $next = Watch-LoomcycleMemory -Since $changes[0].Seq | Select-Object -First 1
+        $next.Seq | Should -Be $changes[1].Seq
+        @(Watch-LoomcycleDocument -TimeoutSec 1).Count | Should -Be 0
+    }
+}
+
 Describe 'Channels: publish and consume' {
     BeforeAll {
         New-LoomcycleChannel -Name jobs -Scope tenant | Out-Null
@@ -88,8 +116,37 @@ Describe 'Channels: publish and consume' {
         $m.Payload.wake | Should -BeTrue
     }
 
+    It 'changes and empties the channel' {
+        Set-LoomcycleChannel jobs -MaxMessages 100 -PassThru | Select-Object -ExpandProperty MaxMessages | Should -Be 100
+        Send-LoomcycleChannelMessage -Channel jobs -Payload 'x'
+        Clear-LoomcycleChannel jobs -Force
+        (Get-LoomcycleChannel jobs).MessageCount | Should -Be 0
+    }
+
     It 'removes the channel' {
         Remove-LoomcycleChannel jobs -Force
         Get-LoomcycleChannel jobs | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Chats' {
+    BeforeAll {
+        $script:run = Invoke-LoomcycleRun -Agent echo -Prompt 'hello chat' -AsResult
+    }
+
+    It 'lists, renames, pins, archives and exports a chat' {
+        (Get-LoomcycleChat).SessionId | Should -Contain $run.SessionId
+        Rename-LoomcycleChat $run.SessionId 'Greeting test'
+        (Get-LoomcycleChat -Search greeting).SessionId | Should -Be $run.SessionId
+        $chat = Set-LoomcycleChat $run.SessionId -Pinned $true -Archived $true -PassThru
+        $chat.Pinned | Should -BeTrue
+        @(Get-LoomcycleChat | Where-Object SessionId -eq $run.SessionId).Count | Should -Be 0
+        (Get-LoomcycleChat -IncludeArchived -Pinned).SessionId | Should -Be $run.SessionId
+        $file = Join-Path ([System.IO.Path]::GetTempPath()) "chat-$([guid]::NewGuid()).md"
+        try {
+            Export-LoomcycleChat $run.SessionId -Path $file | Should -BeOfType ([System.IO.FileInfo])
+            Get-Content $file -Raw | Should -Match '^# Greeting test'
+        }
+        finally { Remove-Item $file -ErrorAction SilentlyContinue }
     }
 }
