@@ -53,6 +53,23 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void ChannelNamesAndScopesCompleteFromTheServer()
+        {
+            Server.State.AddChannel("work-items");
+            Server.State.AddChannel("work-done");
+            Server.State.AddChannel("alerts");
+            List<CompletionResult> Complete(string input) =>
+                _fixture.Session.Run("(TabExpansion2 -inputScript $__input -cursorColumn $__input.Length).CompletionMatches", new Dictionary<string, object?> { ["__input"] = input })
+                    .ThrowIfErrors().Output.Select(o => (CompletionResult)o.BaseObject).ToList();
+
+            var channels = Complete("Receive-LoomcycleChannelMessage -Channel wor");
+            Assert.Equal(new[] { "work-done", "work-items" }, channels.Select(c => c.CompletionText).OrderBy(x => x, StringComparer.Ordinal));
+            Assert.Contains("global queue · 0 messages", channels[0].ToolTip);
+            Assert.Equal(new[] { "tenant" }, Complete("Set-LoomcycleMemory -Scope te").Select(c => c.CompletionText));
+            Assert.Equal(new[] { "AtLeast" }, Complete("Wait-LoomcycleChannel a -Mode At").Select(c => c.CompletionText));
+        }
+
+        [Fact]
         public void ChannelErrorsAreTypedAndBadNamesNeverLeave()
         {
             Server.State.AddChannel("_system/alerts", source: "yaml");
@@ -248,20 +265,23 @@ namespace Loomcycle.PowerShell.Tests
         public async Task FiveHundredMessagesReachAnAtLeastOnceConsumerThatIsKilledHalfWay()
         {
             Server.State.AddChannel("jobs");
+            Server.State.AddChannel("idle");
             _fixture.Session.Run("1..500 | ForEach-Object { @{ n = $_ } } | Send-LoomcycleChannelMessage -Channel jobs").ThrowIfErrors();
             Assert.Equal(500, Server.State.ChannelMessages.Count);
 
             // The consumer loop of examples/channel-consumer.ps1: peek a batch, process every message, confirm the batch.
-            const string consumer = @"
+            // Half way, the first consumer parks in a long poll on an empty channel, where Ctrl+C reaches it.
+            const string consumer = @"& {
+                $ErrorActionPreference = 'Stop'
                 while ($true) {
                     $batch = @(Receive-LoomcycleChannelMessage -Channel jobs -Peek -Max 25)
                     if ($batch.Count -eq 0) { break }
                     foreach ($m in $batch) {
                         $delivered.Add([int]$m.Payload.n)
-                        if ($delivered.Count -eq $killAt) { $halfway.Set(); Start-Sleep -Seconds 600 }
+                        if ($delivered.Count -eq $killAt) { $halfway.Set(); Receive-LoomcycleChannelMessage -Channel idle -Peek -WaitSec 600 }
                     }
                     $batch[-1] | Confirm-LoomcycleChannelMessage -ErrorAction Stop
-                }";
+                } }";
             var delivered = new ConcurrentQueue<int>();
             var list = new System.Collections.Generic.List<int>();
             using var halfway = new ManualResetEventSlim();

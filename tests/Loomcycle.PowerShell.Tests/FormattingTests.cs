@@ -172,6 +172,17 @@ namespace Loomcycle.PowerShell.Tests
                 ["Loomcycle.Interrupt"] = "[Loomcycle.Interrupt]@{ InterruptId = 'intr_1'; Question = 'Deploy?'; Options = '[\"yes\",\"no\"]' }",
                 ["Loomcycle.InterruptResolution"] = "[Loomcycle.InterruptResolution]@{ InterruptId = 'intr_1'; Status = 'resolved'; ResolvedAt = [DateTimeOffset]::Now }",
                 ["Loomcycle.Hook"] = "[Loomcycle.Hook]@{ Id = 'hook_1'; Tools = @('WebFetch') }",
+                // Data (issue 12)
+                ["Loomcycle.MemoryWriteResult"] = "[Loomcycle.MemoryWriteResult]@{ Scope = 'user'; ScopeId = 'u1'; Key = 'k'; Embedded = $true }",
+                ["Loomcycle.MemorySearchHit"] = "[Loomcycle.MemorySearchHit]@{ Key = 'k'; Value = '{\"a\":1}'; Score = 0.5; RankScore = 0.75; Kind = 'fact' }",
+                ["Loomcycle.MemoryEmbeddingStats"] = "[Loomcycle.MemoryEmbeddingStats]@{ Scope = 'user'; Models = @([Loomcycle.MemoryEmbeddingModel]@{ Provider = 'p'; Model = 'm'; Dimension = 8; RowCount = 3 }); TotalEmbeddingBytes = 4096; Notes = @('n') }",
+                ["Loomcycle.MemoryEmbeddingResult"] = "[Loomcycle.MemoryEmbeddingResult]@{ Scope = 'user'; ScopeId = 'u1'; DryRun = $true; Candidates = 3; More = $true; SampleKeys = @('a', 'b') }",
+                ["Loomcycle.MemoryChange"] = "[Loomcycle.MemoryChange]@{ Seq = 7; Type = 'memory.set'; Scope = 'user'; ScopeId = 'u1'; Key = 'k'; At = [DateTimeOffset]::Now }",
+                ["Loomcycle.Channel"] = "[Loomcycle.Channel]@{ Name = 'work'; MessageCount = 2; NewestVisibleAt = [DateTimeOffset]::Now; Description = 'jobs' }",
+                ["Loomcycle.ChannelPublishResult"] = "[Loomcycle.ChannelPublishResult]@{ Id = 'msg_1'; Channel = 'work'; CreatedAt = [DateTimeOffset]::Now }",
+                ["Loomcycle.ChannelMessage"] = "[Loomcycle.ChannelMessage]@{ Id = 'msg_1'; Channel = 'work'; PayloadJson = '{\"n\":1}'; PublishedAt = [DateTimeOffset]::Now; Cursor = 'cur_0' }",
+                ["Loomcycle.ChannelWaitResult"] = "[Loomcycle.ChannelWaitResult]@{ Satisfied = $true; Mode = 'any'; Fired = @('a'); TotalMessages = 1 }",
+                ["Loomcycle.Chat"] = "[Loomcycle.Chat]@{ SessionId = 's_1'; Title = 'hello'; LastActivity = [DateTimeOffset]::Now; RunCount = 2 }",
             };
 
             Assert.Equal(Views().Keys.OrderBy(k => k), samples.Keys.OrderBy(k => k));
