@@ -10,8 +10,8 @@
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FormatsToProcess     = @('Loomcycle.format.ps1xml', 'Loomcycle.Admin.format.ps1xml', 'Loomcycle.Definitions.format.ps1xml', 'Loomcycle.Hooks.format.ps1xml', 'Loomcycle.Live.format.ps1xml')
-    TypesToProcess       = @('Loomcycle.types.ps1xml', 'Loomcycle.Admin.types.ps1xml', 'Loomcycle.Definitions.types.ps1xml')
+    FormatsToProcess     = @('Loomcycle.format.ps1xml', 'Loomcycle.Admin.format.ps1xml', 'Loomcycle.Data.format.ps1xml', 'Loomcycle.Definitions.format.ps1xml', 'Loomcycle.Hooks.format.ps1xml', 'Loomcycle.Live.format.ps1xml')
+    TypesToProcess       = @('Loomcycle.types.ps1xml', 'Loomcycle.Admin.types.ps1xml', 'Loomcycle.Data.types.ps1xml', 'Loomcycle.Definitions.types.ps1xml')
     CmdletsToExport      = @(
         'Connect-Loomcycle',
         'Get-LoomcycleConnection',
@@ -96,7 +96,28 @@
         'Get-LoomcycleModel',
         'Get-LoomcycleConcurrency',
         'Get-LoomcycleMetric',
-        'Get-LoomcycleRetention'
+        'Get-LoomcycleRetention',
+        # Data (issue 12)
+        'Set-LoomcycleMemory',
+        'Remove-LoomcycleMemory',
+        'Search-LoomcycleMemory',
+        'Get-LoomcycleMemoryEmbedding',
+        'Update-LoomcycleMemoryEmbedding',
+        'Watch-LoomcycleMemory',
+        'Watch-LoomcycleDocument',
+        'Get-LoomcycleChannel',
+        'New-LoomcycleChannel',
+        'Set-LoomcycleChannel',
+        'Remove-LoomcycleChannel',
+        'Clear-LoomcycleChannel',
+        'Send-LoomcycleChannelMessage',
+        'Receive-LoomcycleChannelMessage',
+        'Confirm-LoomcycleChannelMessage',
+        'Wait-LoomcycleChannel',
+        'Get-LoomcycleChat',
+        'Rename-LoomcycleChat',
+        'Set-LoomcycleChat',
+        'Export-LoomcycleChat'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

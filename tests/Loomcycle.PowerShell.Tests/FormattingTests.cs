@@ -15,7 +15,7 @@ namespace Loomcycle.PowerShell.Tests
         // Output types PowerShell already knows how to show.
         private static readonly HashSet<string> BuiltInOutputTypes = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
-            "System.Boolean", "System.IO.FileInfo", "System.Void",
+            "System.Boolean", "System.IO.FileInfo", "System.Void", "System.String",
         };
 
         private readonly ServerAndSession _fixture;
@@ -190,6 +190,17 @@ namespace Loomcycle.PowerShell.Tests
                 ["Loomcycle.PowerShell.LoomcycleHookListener"] = "$(Register-LoomcycleHook -Owner fmt -Name view -Phase pre -ScriptBlock { param($c) } | Out-Null; @(Get-LoomcycleHookListener)[0])",
                 ["Loomcycle.Hooks.HookRoute"] = "@(Get-LoomcycleHookListener)[0].Hooks[0]",
                 ["Loomcycle.Hooks.HookListenerError"] = "@(Get-LoomcycleHookListener)[0].Errors",
+                // Data (issue 12)
+                ["Loomcycle.MemoryWriteResult"] = "[Loomcycle.MemoryWriteResult]@{ Scope = 'user'; ScopeId = 'u1'; Key = 'k'; Embedded = $true }",
+                ["Loomcycle.MemorySearchHit"] = "[Loomcycle.MemorySearchHit]@{ Key = 'k'; Value = '{\"a\":1}'; Score = 0.5; RankScore = 0.75; Kind = 'fact' }",
+                ["Loomcycle.MemoryEmbeddingStats"] = "[Loomcycle.MemoryEmbeddingStats]@{ Scope = 'user'; Models = @([Loomcycle.MemoryEmbeddingModel]@{ Provider = 'p'; Model = 'm'; Dimension = 8; RowCount = 3 }); TotalEmbeddingBytes = 4096; Notes = @('n') }",
+                ["Loomcycle.MemoryEmbeddingResult"] = "[Loomcycle.MemoryEmbeddingResult]@{ Scope = 'user'; ScopeId = 'u1'; DryRun = $true; Candidates = 3; More = $true; SampleKeys = @('a', 'b') }",
+                ["Loomcycle.MemoryChange"] = "[Loomcycle.MemoryChange]@{ Seq = 7; Type = 'memory.set'; Scope = 'user'; ScopeId = 'u1'; Key = 'k'; At = [DateTimeOffset]::Now }",
+                ["Loomcycle.Channel"] = "[Loomcycle.Channel]@{ Name = 'work'; MessageCount = 2; NewestVisibleAt = [DateTimeOffset]::Now; Description = 'jobs' }",
+                ["Loomcycle.ChannelPublishResult"] = "[Loomcycle.ChannelPublishResult]@{ Id = 'msg_1'; Channel = 'work'; CreatedAt = [DateTimeOffset]::Now }",
+                ["Loomcycle.ChannelMessage"] = "[Loomcycle.ChannelMessage]@{ Id = 'msg_1'; Channel = 'work'; PayloadJson = '{\"n\":1}'; PublishedAt = [DateTimeOffset]::Now; Cursor = 'cur_0' }",
+                ["Loomcycle.ChannelWaitResult"] = "[Loomcycle.ChannelWaitResult]@{ Satisfied = $true; Mode = 'any'; Fired = @('a'); TotalMessages = 1 }",
+                ["Loomcycle.Chat"] = "[Loomcycle.Chat]@{ SessionId = 's_1'; Title = 'hello'; LastActivity = [DateTimeOffset]::Now; RunCount = 2 }",
             };
 
             // Areas add their samples in FormattingTests.<Area>.cs: a static Dictionary<string, string> field named *Samples.

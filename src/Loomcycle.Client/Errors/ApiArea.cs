@@ -16,5 +16,7 @@ namespace Loomcycle
         Definition,
         Schedule,
         Admin,
+        Channel,
+        Chat,
     }
 }

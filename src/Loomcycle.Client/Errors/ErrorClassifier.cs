@@ -72,6 +72,17 @@ namespace Loomcycle
                     return new SnapshotVersionException(message, status, code, body);
                 case "operator_key_restricted": return new AuthException(message, status, code, body);
                 case "tool_refused": return ToolRefused(message, status, code, body);
+                case "channel_cursor_regression": return new ChannelCursorRegressionException(message, status, code, body);
+                case "memory_quota_exceeded":
+                case "memory_value_too_large":
+                case "payload_too_large":
+                    return new LimitExceededException(message, status, code, body);
+                case "search_unavailable":
+                case "vector_unsupported":
+                case "embedder_not_configured":
+                case "backfill_unavailable":
+                case "system_publisher_unwired":
+                    return new UnavailableException(message, status, code, body);
             }
 
             LoomcycleException? admin = AdminErrorCodes.ByCode(code, message, status, body);
@@ -102,7 +113,7 @@ namespace Loomcycle
                 case 404:
                     return NotFound(message, status, code, body, lower, area);
                 case 409:
-                    if (area == ApiArea.Interrupt)
+                    if (area == ApiArea.Interrupt || area == ApiArea.Channel || area == ApiArea.Chat)
                     {
                         return new LoomcycleException(message, status, code, body);
                     }
@@ -114,6 +125,11 @@ namespace Loomcycle
                     return new LoomcycleException(message, status, code, body);
                 case 413:
                     // On run and continue routes 413 is the request-body cap, not a snapshot.
+                    if (area == ApiArea.Memory || area == ApiArea.Channel)
+                    {
+                        return new LimitExceededException(message, status, code, body);
+                    }
+
                     return area == ApiArea.Run || area == ApiArea.Session
                         ? new InvalidArgumentException(message, status, code, body)
                         : new SnapshotTooLargeException(message, status, code, body);
@@ -147,6 +163,8 @@ namespace Loomcycle
                         ? new SessionNotFoundException(message, status, code, body)
                         : new NotFoundException(message, status, code, body);
                 case ApiArea.Memory:
+                case ApiArea.Channel:
+                case ApiArea.Chat:
                 case ApiArea.Interrupt:
                 case ApiArea.Users:
                 case ApiArea.Runtime:

@@ -21,6 +21,9 @@ internal static class RouteTable
         LiveRoutes.Map(router);
         DefinitionRoutes.Map(router);
         AdminRoutes.Map(router);
+        DataRoutes.Map(router);
+        ChannelRoutes.Map(router);
+        HistoryRoutes.Map(router);
         return router;
     }
 }

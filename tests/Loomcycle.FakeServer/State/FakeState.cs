@@ -79,6 +79,7 @@ public sealed partial class FakeState
             RestoreCount = 0;
             _restoredRows.Clear();
             ClearAdmin();
+            ClearData();
         }
     }
 }

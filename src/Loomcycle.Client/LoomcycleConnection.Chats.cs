@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Loomcycle
+{
+    public sealed partial class LoomcycleConnection
+    {
+        private const int ChatPageSize = 500;
+        private static readonly string[] ChatScopes = { "self", "user", "tenant", "global" };
+
+        /// <summary>
+        /// POST /v1/_history op=list (or op=search with <paramref name="search"/>, a title match): every chat of the scope,
+        /// newest activity first, read in pages of 500 as the caller enumerates.
+        /// </summary>
+        public async IAsyncEnumerable<Chat> ListChatsAsync(string? scope = null, string? search = null, bool pinnedOnly = false, bool includeArchived = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            CheckChatScope(scope);
+            if (search is not null && search.Trim().Length == 0)
+            {
+                throw new InvalidArgumentException("The search text must not be empty.");
+            }
+
+            int offset = 0;
+            while (true)
+            {
+                int pageOffset = offset;
+                byte[] body = RequestBodies.Object(w =>
+                {
+                    w.WriteString("op", search is null ? "list" : "search");
+                    WriteOptional(w, "scope", scope);
+                    WriteOptional(w, "query", search);
+                    if (pinnedOnly)
+                    {
+                        w.WriteBoolean("pinned_only", true);
+                    }
+
+                    if (includeArchived)
+                    {
+                        w.WriteBoolean("include_archived", true);
+                    }
+
+                    w.WriteNumber("limit", ChatPageSize);
+                    if (pageOffset > 0)
+                    {
+                        w.WriteNumber("offset", pageOffset);
+                    }
+                });
+                ChatListEnvelope page = await HistoryAsync(body, DataJsonContext.Default.ChatListEnvelope, null, cancellationToken).ConfigureAwait(false);
+                Chat[] chats = page.Chats ?? Array.Empty<Chat>();
+                foreach (Chat chat in chats)
+                {
+                    chat.Scope = page.Scope ?? scope;
+                    yield return chat;
+                }
+
+                offset += chats.Length;
+                if (chats.Length == 0 || offset >= page.Total)
+                {
+                    yield break;
+                }
+            }
+        }
+
+        /// <summary>POST /v1/_history op=get: one chat's metadata.</summary>
+        public async Task<Chat> GetChatAsync(string sessionId, string? scope = null, CancellationToken cancellationToken = default)
+        {
+            ChatEnvelope envelope = await ChatOpAsync("get", sessionId, scope, null, cancellationToken).ConfigureAwait(false);
+            return envelope.Chat!;
+        }
+
+        /// <summary>POST /v1/_history op=rename: sets a chat's title; returns the chat as it is now.</summary>
+        public async Task<Chat> RenameChatAsync(string sessionId, string title, string? scope = null, CancellationToken cancellationToken = default)
+        {
+            if (title is null)
+            {
+                throw new InvalidArgumentException("The title must not be null.") { Target = sessionId };
+            }
+
+            return (await ChatOpAsync("rename", sessionId, scope, w => w.WriteString("title", title), cancellationToken).ConfigureAwait(false)).Chat!;
+        }
+
+        /// <summary>POST /v1/_history op=pin / op=archive: pins or unpins, archives or restores a chat.</summary>
+        public async Task<Chat> SetChatFlagAsync(string sessionId, string flag, bool value, string? scope = null, CancellationToken cancellationToken = default)
+        {
+            string op = flag switch
+            {
+                "pinned" => "pin",
+                "archived" => "archive",
+                _ => throw new InvalidArgumentException($"Unknown chat flag '{flag}'."),
+            };
+            return (await ChatOpAsync(op, sessionId, scope, w => w.WriteBoolean(flag, value), cancellationToken).ConfigureAwait(false)).Chat!;
+        }
+
+        /// <summary>POST /v1/_history op=get with format=markdown (the whole event log) or conversation (the turns only).</summary>
+        public async Task<ChatExport> ExportChatAsync(string sessionId, string format = "markdown", string? scope = null, CancellationToken cancellationToken = default)
+        {
+            if (format != "markdown" && format != "conversation")
+            {
+                throw new InvalidArgumentException($"Format '{format}' is not one of: markdown, conversation.") { Target = sessionId };
+            }
+
+            ChatEnvelope envelope = await ChatOpAsync("get", sessionId, scope, w => w.WriteString("format", format), cancellationToken).ConfigureAwait(false);
+            if (envelope.Markdown is null)
+            {
+                throw new LoomcycleProtocolException($"The server sent no '{format}' rendering of chat '{sessionId}' (an older server?).") { Target = sessionId };
+            }
+
+            envelope.Chat!.Scope = envelope.Scope ?? scope;
+            return new ChatExport(envelope.Chat, envelope.Format ?? format, envelope.Markdown);
+        }
+
+        private async Task<ChatEnvelope> ChatOpAsync(string op, string sessionId, string? scope, Action<Utf8JsonWriter>? extra, CancellationToken cancellationToken)
+        {
+            CheckChatScope(scope);
+            if (string.IsNullOrEmpty(sessionId))
+            {
+                throw new InvalidArgumentException("SessionId must not be empty.");
+            }
+
+            byte[] body = RequestBodies.Object(w =>
+            {
+                w.WriteString("op", op);
+                w.WriteString("session_id", sessionId);
+                WriteOptional(w, "scope", scope);
+                extra?.Invoke(w);
+            });
+            ChatEnvelope envelope = await HistoryAsync(body, DataJsonContext.Default.ChatEnvelope, sessionId, cancellationToken).ConfigureAwait(false);
+            if (envelope.Chat is null)
+            {
+                throw new LoomcycleProtocolException($"The server's {op} answer for chat '{sessionId}' had no chat.") { Target = sessionId };
+            }
+
+            envelope.Chat.Scope = envelope.Scope ?? scope;
+            return envelope;
+        }
+
+        /// <summary>Sends one History op. The tool's refusals arrive as 422 tool_refused; "not found" ones become NotFound.</summary>
+        private async Task<T> HistoryAsync<T>(byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string? target, CancellationToken cancellationToken)
+            where T : class
+        {
+            try
+            {
+                return (await SendJsonAsync(HttpMethod.Post, new RoutePath("v1/_history"), ApiArea.Chat, () => JsonContent(body), Repeatability.Idempotent, type, cancellationToken).ConfigureAwait(false))!;
+            }
+            catch (InvalidArgumentException ex) when (ex.Code == "tool_refused" && ex.Message.IndexOf("not found", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                throw new NotFoundException(ex.Message, ex.StatusCode, ex.Code, ex.BodyText, ex) { Target = target };
+            }
+            catch (LoomcycleException ex) when (target is not null && ex.StatusCode != 0)
+            {
+                ex.Target = target;
+                throw;
+            }
+        }
+
+        private static void CheckChatScope(string? scope)
+        {
+            if (scope is not null && Array.IndexOf(ChatScopes, scope) < 0)
+            {
+                throw new InvalidArgumentException($"Scope '{scope}' is not one of: {string.Join(", ", ChatScopes)}.") { Target = scope };
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Runtime.CompilerServices;
+using System.Threading;
+
+namespace Loomcycle.PowerShell.Commands
+{
+    /// <summary>What Watch-LoomcycleMemory and Watch-LoomcycleDocument share: the feed, -Since and -TimeoutSec.</summary>
+    public abstract class WatchChangeFeedCommand : LoomcycleCmdlet
+    {
+        /// <summary>Starts after this sequence number: the Seq of the last change already handled (default 0, the feed's start).</summary>
+        [Parameter(Position = 0)]
+        [ValidateRange(0, long.MaxValue)]
+        public long? Since { get; set; }
+
+        /// <summary>Stops watching after this many seconds (not an error). Without it the feed is read until Ctrl+C.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? TimeoutSec { get; set; }
+
+        /// <summary>memory or document.</summary>
+        protected abstract string Feed { get; }
+
+        protected override void ProcessRecord()
+        {
+            TryRun(Feed, () => Stream((connection, token) => Read(connection, token), change => WriteObject(change)));
+        }
+
+        private async IAsyncEnumerable<MemoryChange> Read(LoomcycleConnection connection, [EnumeratorCancellation] CancellationToken token)
+        {
+            using var window = CancellationTokenSource.CreateLinkedTokenSource(token);
+            if (TimeoutSec is int seconds)
+            {
+                window.CancelAfter(TimeSpan.FromSeconds(seconds));
+            }
+
+            string feed = Feed;
+            IAsyncEnumerator<MemoryChange> changes = connection.WatchChangesAsync(feed, Since, status => Report(feed, status), window.Token).GetAsyncEnumerator(window.Token);
+            try
+            {
+                while (true)
+                {
+                    bool next;
+                    try
+                    {
+                        next = await changes.MoveNextAsync().ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                    {
+                        yield break; // -TimeoutSec passed: the watch ends quietly
+                    }
+                    catch (LoomcycleException) when (window.IsCancellationRequested && !token.IsCancellationRequested)
+                    {
+                        yield break;
+                    }
+
+                    if (!next)
+                    {
+                        yield break;
+                    }
+
+                    yield return changes.Current;
+                }
+            }
+            finally
+            {
+                await changes.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        private static void Report(string feed, ChangeFeedStatus status)
+        {
+            LoomcycleDiagnostics.Verbose($"The {feed} change feed is open from seq {status.Since}; capture {(status.Enabled ? "on" : "off")}; embedder {status.Embedder}.");
+            if (!status.Enabled)
+            {
+                LoomcycleDiagnostics.Warning($"Change capture is off on this server (LOOMCYCLE_MEMORY_CHANGES_ENABLED): the {feed} feed will stay empty.");
+            }
+        }
+    }
+}
