@@ -172,7 +172,7 @@ namespace Loomcycle.Client.Tests
                 Task<RunStream> start = Connection.StartRunAsync(new RunRequest { Agent = "hold", Prompt = "p" });
                 RunStream stream = await start;
                 await Server.WaitForHeldAsync(1, HangGuard);
-                await Task.Delay(100); // let a few keepalives through while the run is parked
+                await Server.WaitForKeepalivesAsync(Server.KeepalivesSent + 3, HangGuard); // a few keepalives flushed while the run is parked
                 Server.ReleaseHeld();
                 List<RunEvent> events = await DrainAsync(stream);
 
