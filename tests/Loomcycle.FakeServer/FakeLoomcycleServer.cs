@@ -183,6 +183,11 @@ public sealed class FakeLoomcycleServer : IAsyncDisposable
             int i = _requests.Count;
             while (i > 0 && _requests[i - 1].Seq > seq) i--;
             _requests.Insert(i, (seq, request));
+            if (Options.RequestLogPath is string log)
+            {
+                string line = System.Text.Json.JsonSerializer.Serialize(new { method = request.Method, target = request.RawTarget, body = request.BodyText });
+                System.IO.File.AppendAllText(log, line + "\n");
+            }
         }
     }
 

@@ -33,6 +33,7 @@ internal static class Program
                     case "--no-store": options.StoreConfigured = false; break;
                     case "--no-pause": options.PauseConfigured = false; break;
                     case "--demo": demo = true; break;
+                    case "--record-requests": options.RequestLogPath = Next(); break;
                     case "-h":
                     case "--help":
                         PrintUsage();
@@ -78,6 +79,6 @@ internal static class Program
 
     private static void PrintUsage()
     {
-        Console.Error.WriteLine("usage: Loomcycle.FakeServer [--port N] [--token T] [--keepalive-ms N] [--old] [--demo] [--no-store] [--no-pause] [--delta-delay-ms N] [--pause-ms N]");
+        Console.Error.WriteLine("usage: Loomcycle.FakeServer [--port N] [--token T] [--keepalive-ms N] [--old] [--demo] [--no-store] [--no-pause] [--delta-delay-ms N] [--pause-ms N] [--record-requests FILE]");
     }
 }
