@@ -172,7 +172,7 @@ namespace Loomcycle.Client.Tests
                 Task<RunStream> start = Connection.StartRunAsync(new RunRequest { Agent = "hold", Prompt = "p" });
                 RunStream stream = await start;
                 await Server.WaitForHeldAsync(1, HangGuard);
-                await Task.Delay(100); // let a few keepalives through while the run is parked
+                await Server.WaitForKeepalivesAsync(Server.KeepalivesSent + 3, HangGuard); // a few keepalives flushed while the run is parked
                 Server.ReleaseHeld();
                 List<RunEvent> events = await DrainAsync(stream);
 
@@ -402,16 +402,23 @@ namespace Loomcycle.Client.Tests
                 new[] { Faults.Frame("started", "{\"type\":\"started\"}"), Faults.Frame("text", "{\"type\":\"text\",\"text\":\"x\"}") },
                 Task.Delay(Timeout.Infinite, release.Token)));
 
+            var sinceBreak = new System.Diagnostics.Stopwatch();
             await foreach (RunEvent ev in Connection.StreamRunAsync(new RunRequest { Agent = "qa", Prompt = "p" }))
             {
                 if (ev.Type == "text")
                 {
+                    sinceBreak.Start();
                     break;
                 }
             }
 
             await Server.WaitForStreamAbortAsync(HangGuard);
+            TimeSpan closedAfter = sinceBreak.Elapsed;
             release.Cancel();
+
+            // A bound, not a measurement: closing takes about 10 ms. 1 s leaves room for a loaded 2-core machine, and still
+            // fails a client that drains the stream for reuse before closing it (SocketsHttpHandler.ResponseDrainTimeout of 2 s).
+            Assert.True(closedAfter < TimeSpan.FromSeconds(1), $"the server saw the stream closed {closedAfter.TotalMilliseconds:0} ms after the loop was left");
         }
         [Fact]
         public async Task LeavingTheLoopEarly_ConnectionIsClosedNotDrainedForReuse()
@@ -427,8 +434,16 @@ namespace Loomcycle.Client.Tests
                 break;
             }
 
-            release.Cancel(); // the server now ends the response normally
+            // The server sees the close while it still holds the stream open (a drain would keep the socket reading).
+            var closed = Server.WaitForStreamAbortAsync(HangGuard);
+            var sinceBreak = System.Diagnostics.Stopwatch.StartNew();
+            await closed;
+            TimeSpan closedAfter = sinceBreak.Elapsed;
+            release.Cancel();
             await Connection.GetRuntimeStateAsync();
+
+            // Generous bound (a close takes ~10 ms): a 2 s drain-for-reuse fails it even on a loaded 2-core machine.
+            Assert.True(closedAfter < TimeSpan.FromSeconds(1), $"the stream was closed {closedAfter.TotalMilliseconds:0} ms after the loop was left");
 
             Assert.Equal(2, Server.Requests.Count);
             Assert.NotEqual(Server.Requests[0].ConnectionId, Server.Requests[1].ConnectionId);

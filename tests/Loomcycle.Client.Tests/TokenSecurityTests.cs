@@ -202,5 +202,48 @@ namespace Loomcycle.Client.Tests
                 Assert.DoesNotContain(token, text ?? string.Empty);
             }
         }
+
+        [Fact]
+        public async Task JsonErrorWhoseMessageSpellsTheTokenOnlyOnceDecoded_MessageAndCodeHaveNoToken()
+        {
+            // The raw body holds the token with its first character as \u00XX: the raw-body masking cannot see it, so
+            // only the redaction of the decoded "error" message stands between the token and the exception message.
+            LoomcycleConnection connection = TokenConnection();
+            var canary = new LeakCanary(_token);
+            canary.Arm(Server, EchoShape.EscapedJson400, count: 1, pathPrefix: "/v1/hooks");
+
+            var ex = await Assert.ThrowsAsync<InvalidArgumentException>(() => connection.ListHooksAsync());
+
+            canary.AssertSentBack("GET /v1/hooks");
+            Assert.DoesNotContain(_token, ex.BodyText); // the raw body never spelled it
+            Assert.Contains("bad header Bearer ***", ex.Message);
+            AssertNoToken(ex);
+        }
+
+        [Fact]
+        public async Task StreamFramesThatSpellTheTokenOnlyOnceDecoded_TextAndErrorHaveNoToken()
+        {
+            // As above, in SSE frames: only the re-masking of the decoded text/error fields hides the token.
+            const string userBearer = "user-bearer-canary-9876543210";
+            LoomcycleConnection connection = TokenConnection();
+            var canary = new LeakCanary(_token, userBearer);
+            canary.Arm(Server, EchoShape.EscapedJson400, count: 1, pathPrefix: "/v1/runs");
+
+            RunStream stream = await connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p", UserBearer = Secure(userBearer) });
+            List<RunEvent> events = await DrainAsync(stream);
+
+            canary.AssertSentBack("POST /v1/runs");
+            RunEvent text = Assert.Single(events, e => e.Type == "text");
+            Assert.Contains("the provider saw Bearer ***", text.Text);
+            Assert.Equal(2, events.Count(e => e.Type == "error"));
+            foreach (RunEvent ev in events)
+            {
+                AssertNoToken(ev.Text, ev.Error, ev.Data, ev.ToString());
+                Assert.DoesNotContain(userBearer, (ev.Text ?? string.Empty) + ev.Error + ev.Data);
+            }
+
+            AssertNoToken(stream.Result.FailureReason, string.Join(" ", stream.Result.Errors), stream.Result.Text);
+            Assert.DoesNotContain(userBearer, stream.Result.FailureReason + stream.Result.Text);
+        }
     }
 }

@@ -35,6 +35,7 @@ public sealed class FakeLoomcycleServer : IAsyncDisposable
     private int _connectionsOpened;
     private int _connectionsClosed;
     private int _openStreams;
+    private int _keepalivesSent;
     private int _disposed;
     private WebApplication? _app;
 
@@ -126,6 +127,20 @@ public sealed class FakeLoomcycleServer : IAsyncDisposable
         }
     }
 
+    /// <summary><c>: keepalive</c> comments the fake runs' streams have written (flushed) so far.</summary>
+    public int KeepalivesSent => Volatile.Read(ref _keepalivesSent);
+
+    /// <summary>Awaits until <see cref="KeepalivesSent"/> reaches <paramref name="total"/> (a keepalive-sent signal).</summary>
+    public async Task WaitForKeepalivesAsync(int total, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (KeepalivesSent < total)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{KeepalivesSent} of {total} keepalives within {timeout}");
+            await Task.Delay(5).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Releases every stream currently held by the <c>hold</c> agent.</summary>
     public void ReleaseHeld() => HoldGate.Release();
 
@@ -168,6 +183,11 @@ public sealed class FakeLoomcycleServer : IAsyncDisposable
             int i = _requests.Count;
             while (i > 0 && _requests[i - 1].Seq > seq) i--;
             _requests.Insert(i, (seq, request));
+            if (Options.RequestLogPath is string log)
+            {
+                string line = System.Text.Json.JsonSerializer.Serialize(new { method = request.Method, target = request.RawTarget, body = request.BodyText });
+                System.IO.File.AppendAllText(log, line + "\n");
+            }
         }
     }
 
@@ -179,6 +199,7 @@ public sealed class FakeLoomcycleServer : IAsyncDisposable
         lock (_exceptions) _exceptions.Add(ex);
     }
 
+    internal void OnKeepaliveSent() => Interlocked.Increment(ref _keepalivesSent);
     internal void OnStreamOpened() => Interlocked.Increment(ref _openStreams);
     internal void OnStreamClosed() => Interlocked.Decrement(ref _openStreams);
     internal void NotifyStreamAbortedByClient() => _aborts.Notify();

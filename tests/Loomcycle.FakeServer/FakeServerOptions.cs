@@ -48,6 +48,10 @@ public sealed class FakeServerOptions
     /// <summary>The host name put in <see cref="FakeLoomcycleServer.BaseUri"/> (default 127.0.0.1; e.g. "localhost").</summary>
     public string BaseHost { get; set; } = "127.0.0.1";
 
+    /// <summary>When set, every request is appended to this file as one JSON line (<c>method</c>, <c>target</c>,
+    /// <c>body</c>) when it arrives, before it is answered: out-of-process tests (Pester) read the wire from it.</summary>
+    public string? RequestLogPath { get; set; }
+
     /// <summary>Version reported by NEW's <c>/healthz</c>.</summary>
     public string Version { get; set; } = "v1.59.0";
 

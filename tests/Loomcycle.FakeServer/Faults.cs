@@ -90,14 +90,43 @@ public static class Faults
     }
 
     /// <summary>SSE chunks, then the TCP connection is dropped (no terminating chunk): a stream cut mid-flight.</summary>
+    /// <remarks>
+    /// The whole response (status line, headers, one HTTP chunk per SSE chunk) is written straight to the connection's
+    /// socket, then the socket is shut down. A socket write returns once the kernel holds the bytes, and a shutdown
+    /// delivers them before the FIN, so the client always reads every chunk before the cut, with no wait on either side.
+    /// (Written through Kestrel, an abort could overtake bytes still queued in its output pipe.) Over TLS, where the raw
+    /// socket cannot be written, the chunks go through Kestrel and the cut waits for the client to read them.
+    /// </remarks>
     public static Func<HttpContext, Task> RawSseThenReset(params string[] chunks) => async ctx =>
     {
-        await RawSse(chunks)(ctx).ConfigureAwait(false);
-        // A reset discards what the client has not read yet: give it time to read the frames first, even on a
-        // loaded machine, so the test sees a stream that broke after them rather than a request that failed.
-        try { await Task.Delay(300).ConfigureAwait(false); } catch { }
-        ctx.Abort();
+        System.Net.Sockets.Socket? socket = ctx.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()?.Socket;
+        if (socket is null || ctx.Request.IsHttps)
+        {
+            await RawSse(chunks)(ctx).ConfigureAwait(false);
+            try { await Task.Delay(300).ConfigureAwait(false); } catch { }
+            ctx.Abort();
+            return;
+        }
+
+        var head = new StringBuilder("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\nTransfer-Encoding: chunked\r\n\r\n");
+        Send(socket, Encoding.ASCII.GetBytes(head.ToString()));
+        foreach (string chunk in chunks)
+        {
+            byte[] data = Encoding.UTF8.GetBytes(chunk);
+            Send(socket, Encoding.ASCII.GetBytes(data.Length.ToString("x", System.Globalization.CultureInfo.InvariantCulture) + "\r\n"));
+            Send(socket, data);
+            Send(socket, Encoding.ASCII.GetBytes("\r\n"));
+        }
+
+        try { socket.Shutdown(System.Net.Sockets.SocketShutdown.Send); } catch (System.Net.Sockets.SocketException) { }
+        ctx.Abort(); // Kestrel forgets the request: it has written nothing on this connection
     };
+
+    private static void Send(System.Net.Sockets.Socket socket, byte[] bytes)
+    {
+        int sent = 0;
+        while (sent < bytes.Length) sent += socket.Send(bytes, sent, bytes.Length - sent, System.Net.Sockets.SocketFlags.None);
+    }
 
     /// <summary>Writes <paramref name="framesFirst"/> (each flushed), then keeps the stream open until
     /// <paramref name="release"/> completes (the response then ends) or the client disconnects.</summary>

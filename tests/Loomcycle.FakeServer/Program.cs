@@ -34,6 +34,7 @@ internal static class Program
                     case "--no-store": options.StoreConfigured = false; break;
                     case "--no-pause": options.PauseConfigured = false; break;
                     case "--demo": demo = true; break;
+                    case "--record-requests": options.RequestLogPath = Next(); break;
                     case "-h":
                     case "--help":
                         PrintUsage();
@@ -79,6 +80,6 @@ internal static class Program
 
     private static void PrintUsage()
     {
-        Console.Error.WriteLine("usage: Loomcycle.FakeServer [--port N] [--token T] [--keepalive-ms N] [--old] [--demo] [--no-store] [--no-pause] [--delta-delay-ms N] [--pause-ms N] [--run-state-lifetime-ms N]");
+        Console.Error.WriteLine("usage: Loomcycle.FakeServer [--port N] [--token T] [--keepalive-ms N] [--old] [--demo] [--no-store] [--no-pause] [--delta-delay-ms N] [--pause-ms N] [--run-state-lifetime-ms N] [--record-requests FILE]");
     }
 }

@@ -99,6 +99,7 @@ internal sealed class SseWriter : IAsyncDisposable
             {
                 await WriteRawAsync(KeepaliveBytes).ConfigureAwait(false);
                 Interlocked.Increment(ref KeepalivesSent);
+                FakeLoomcycleServer.FromContext(_ctx)?.OnKeepaliveSent();
             }
         }
         catch (OperationCanceledException) { }

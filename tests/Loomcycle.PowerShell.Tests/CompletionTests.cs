@@ -10,8 +10,8 @@ namespace Loomcycle.PowerShell.Tests
 {
     /// <summary>
     /// Tab completion through TabExpansion2 in the hosted runspace, as a user presses Tab. The server-backed
-    /// completers are tested on stand-in functions that carry them (the design cmdlets that will carry them
-    /// live on another branch; their own tests below run once they are in the build).
+    /// completers are tested on stand-in functions that carry them, and then on the cmdlets themselves (a cmdlet
+    /// missing from the build fails those tests).
     /// </summary>
     public sealed class CompletionTests : IClassFixture<ServerAndSession>
     {
@@ -95,14 +95,31 @@ $c = Connect-Loomcycle -BaseUrl '" + Server.BaseUri + "' -PassThru -NoDefault").
             Server.State.AddGeneratedSnapshot("snap_1767225600000_dddd0004", 1000, "unseen");
             Prepare();
             Server.ClearRequests();
-            // The server accepts the request and then never answers (until the client goes away).
-            Server.Enqueue("GET", "/v1/_snapshots", Faults.Delayed(TimeSpan.FromHours(1)));
+            // The server accepts the request and then never answers; it notes when the client gives up (closes the request).
+            var gaveUp = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Server.Enqueue("GET", "/v1/_snapshots", async ctx =>
+            {
+                try
+                {
+                    await Task.Delay(System.Threading.Timeout.Infinite, ctx.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    gaveUp.TrySetResult(DateTimeOffset.UtcNow);
+                }
+            });
 
             // Without the guard this would wait for the connection's 100 s request timeout and fail the hang detector.
             List<CompletionResult> results = await Task.Run(() => Complete("Test-SnapshotId -Connection $c -Id ")).WaitAsync(HangDetector);
             Assert.Empty(results);
             Assert.Equal(1, RequestsTo("/v1/_snapshots"));
             Assert.Equal(0, Server.PendingOverrides);
+
+            // What the user waited: from the request's arrival to the client closing it. The guard is 1.5 s; the bound is
+            // generous for a loaded 2-core machine (waiting is only ever longer under load, so the lower bound is safe) and
+            // still fails a guard of 5 s or more.
+            TimeSpan waited = await gaveUp.Task.WaitAsync(HangDetector) - Server.Requests.Single(r => r.Path == "/v1/_snapshots").ReceivedAt;
+            Assert.InRange(waited, TimeSpan.FromSeconds(1.2), TimeSpan.FromSeconds(5));
 
             // The failure is remembered briefly: pressing Tab again does not wait on the server again.
             Assert.Empty(await Task.Run(() => Complete("Test-SnapshotId -Connection $c -Id ")).WaitAsync(HangDetector));
@@ -181,9 +198,9 @@ $c = Connect-Loomcycle -BaseUrl '" + Server.BaseUri + "' -PassThru -NoDefault").
             Assert.Equal("'acme corp'", Assert.Single(Complete("Test-ScopeId -Connection $c -Scope user -ScopeId 'acme")).CompletionText);
         }
 
-        // --- The design cmdlets (other branch): these run as soon as the cmdlets are in the build. ---
+        // --- The completers on the cmdlets themselves: a cmdlet missing from the build fails these (never a skip). ---
 
-        [CmdletFact("Get-LoomcycleSnapshot", "Remove-LoomcycleSnapshot", "Export-LoomcycleSnapshot", "Restore-LoomcycleSnapshot")]
+        [Fact]
         public void SnapshotCmdletsCompleteTheirIdFromTheServer()
         {
             Server.State.AddGeneratedSnapshot("snap_1767225600000_eeee0005", 1000, "design");
@@ -194,7 +211,7 @@ $c = Connect-Loomcycle -BaseUrl '" + Server.BaseUri + "' -PassThru -NoDefault").
             }
         }
 
-        [CmdletFact("Unregister-LoomcycleHook")]
+        [Fact]
         public void UnregisterLoomcycleHookCompletesHookIds()
         {
             HookRecord hook = Server.State.AddHook(new HookRecord { Owner = "design", Name = "h", Phase = "post", CallbackUrl = "https://callback.local/d" });
@@ -202,7 +219,7 @@ $c = Connect-Loomcycle -BaseUrl '" + Server.BaseUri + "' -PassThru -NoDefault").
             Assert.Contains(Complete("Unregister-LoomcycleHook -Id hook_"), c => c.CompletionText == hook.Id);
         }
 
-        [CmdletFact("Get-LoomcycleMemory", "Get-LoomcycleMemoryScopeId")]
+        [Fact]
         public void GetLoomcycleMemoryCompletesScopeIdsOfTheGivenScope()
         {
             Server.State.AddMemory("agent", "design-scope", "k", "1");
@@ -210,7 +227,7 @@ $c = Connect-Loomcycle -BaseUrl '" + Server.BaseUri + "' -PassThru -NoDefault").
             Assert.Contains(Complete("Get-LoomcycleMemory -Scope agent -ScopeId design-"), c => c.CompletionText == "design-scope");
         }
 
-        [CmdletFact("Get-LoomcycleAgent", "Stop-LoomcycleAgent")]
+        [Fact]
         public void AgentCmdletsCompleteAgentIds()
         {
             Server.State.AddAgent("a_design_run", userId: "udesign", status: "running", live: true);
@@ -219,14 +236,14 @@ $c = Connect-Loomcycle -BaseUrl '" + Server.BaseUri + "' -PassThru -NoDefault").
             Assert.Contains(Complete("Stop-LoomcycleAgent -AgentId a_design"), c => c.CompletionText == "a_design_run");
         }
 
-        [CmdletFact("Get-LoomcycleInterrupt")]
+        [Fact]
         public void InterruptStatusCompletesTheServersStatuses()
         {
             var values = Complete("Get-LoomcycleInterrupt -UserId u1 -Status ").Select(c => c.CompletionText).OrderBy(v => v);
             Assert.Equal(new[] { "all", "cancelled", "declined", "pending", "resolved", "timed_out" }, values);
         }
 
-        [CmdletFact("Register-LoomcycleHook")]
+        [Fact]
         public void RegisterLoomcycleHookCompletesPhaseAndFailMode()
         {
             Assert.Equal(new[] { "post", "pre" }, Complete("Register-LoomcycleHook -Phase ").Select(c => c.CompletionText).OrderBy(v => v));

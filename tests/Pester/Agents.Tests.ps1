@@ -44,6 +44,8 @@ Describe 'Stop-LoomcycleAgent' {
         $result | Should -BeOfType ([Loomcycle.CancelAgentResult])
         $result.Cancelled | Should -BeTrue
         $result.CancelledCount | Should -BeGreaterOrEqual 1
+        $result.Cascaded | Should -Contain 'a_demo_child' # its children
+        (Get-FakeServerRequest $server -Method POST -Path /v1/agents/a_demo_parent/cancel | Select-Object -Last 1).Body.reason | Should -Be 'pester'
     }
 
     It 'takes agents from the pipeline' {

@@ -30,7 +30,11 @@ Describe 'Connect-Loomcycle and Get-LoomcycleConnection' {
 
     It 'refuses a token over plain http to a host that is not loopback' {
         $token = ConvertTo-SecureString 'x-secret' -AsPlainText -Force
-        { Connect-Loomcycle -BaseUrl 'http://loomcycle.example.com' -Token $token } | Should -Throw -ErrorId 'InvalidArgument*'
+        $before = Get-LoomcycleConnection -Current
+        { Connect-Loomcycle -BaseUrl 'http://loomcycle.example.com' -Token $token } | Should -Throw -ErrorId 'InvalidArgument*' -ExpectedMessage '*-AllowUnencryptedAuthentication*'
+        (Get-LoomcycleConnection -Current).BaseUri | Should -Be $before.BaseUri # the refused connection did not become current
+        # The switch is the way through: the same call then succeeds.
+        (Connect-Loomcycle -BaseUrl 'http://loomcycle.example.com' -Token $token -AllowUnencryptedAuthentication -PassThru -NoDefault).HasToken | Should -BeTrue
     }
 
     It 'falls back to the environment after Disconnect-Loomcycle' {

@@ -15,7 +15,18 @@ Describe 'Register-LoomcycleHook, Get-LoomcycleHook, Unregister-LoomcycleHook' {
             -Agent 'research*' -Tool WebFetch -FailMode closed
         $hook | Should -BeOfType ([Loomcycle.Hook])
         $hook.Id | Should -Match '^hook_'
+        $hook.Owner | Should -Be 'pester'
+        $hook.Name | Should -Be 'scan'
+        $hook.Phase | Should -Be 'pre'
+        $hook.CallbackUrl | Should -Be 'https://callback.local/pester'
+        $hook.Agents | Should -Be @('research*')
+        $hook.Tools | Should -Be @('WebFetch')
         $hook.FailMode | Should -Be 'closed'
+        $sent = (Get-FakeServerRequest $server -Method POST -Path /v1/hooks | Select-Object -Last 1).Body
+        $sent.agents | Should -Be @('research*')
+        $sent.tools | Should -Be @('WebFetch')
+        $sent.fail_mode | Should -Be 'closed'
+        $sent.callback_url | Should -Be 'https://callback.local/pester'
     }
 
     It 'replaces a hook registered again with the same owner and name' {

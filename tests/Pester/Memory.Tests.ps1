@@ -36,7 +36,10 @@ Describe 'Get-LoomcycleMemory' {
 
     It 'narrows with -Prefix and -Limit' {
         (Get-LoomcycleMemory -Scope agent -ScopeId researcher -Prefix notes/).Key | Should -Be 'notes/2026/plan'
-        @(Get-LoomcycleMemory -Scope agent -ScopeId researcher -Limit 1 -WarningAction SilentlyContinue).Count | Should -Be 1
+        (Get-FakeServerRequest $server -Method GET -Path /v1/_memory/scopes/agent/researcher/keys | Select-Object -Last 1).Query | Should -Be 'prefix=notes%2F'
+        @(Get-LoomcycleMemory -Scope agent -ScopeId researcher -Limit 1 -WarningVariable more -WarningAction SilentlyContinue).Count | Should -Be 1
+        (Get-FakeServerRequest $server -Method GET -Path /v1/_memory/scopes/agent/researcher/keys | Select-Object -Last 1).Query | Should -Be 'limit=1'
+        "$more" | Should -Match 'more than the 1 entries shown'
     }
 
     It 'gets one row by -Key, with its JSON value exactly as stored' {

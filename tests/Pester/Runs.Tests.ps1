@@ -34,8 +34,12 @@ Describe 'Invoke-LoomcycleRun' {
     }
 
     It 'writes prose to the host with -Prose' {
-        $result = Invoke-LoomcycleRun -Agent echo -Prompt 'prose here' -Prose 6>$null
+        $all = Invoke-LoomcycleRun -Agent echo -Prompt 'prose here' -Prose 6>&1
+        $result = $all | Where-Object { $_ -is [Loomcycle.RunResult] }
         $result.Text | Should -Be 'prose here'
+        $prose = -join ($all | Where-Object { $_ -is [System.Management.Automation.InformationRecord] } | ForEach-Object { "$($_.MessageData)" })
+        $prose | Should -Match 'prose here'
+        @($all | Where-Object { $_ -is [Loomcycle.RunEvent] }).Count | Should -Be 0 # prose instead of event objects
     }
 
     It 'passes the run options' {
@@ -43,6 +47,20 @@ Describe 'Invoke-LoomcycleRun' {
         $result = Invoke-LoomcycleRun -Agent echo -Prompt 'opts' -SystemPrompt 'Be brief.' -Tool Read, 'Grep*' -AllowedHost @() `
             -WebSearchFilter drop -TenantId default -UserId u1 -AgentId 'a_pester_1' -UserTier free -UserBearer $bearer -AsResult
         $result.AgentId | Should -Be 'a_pester_1'
+        $sent = (Get-FakeServerRequest $server -Method POST -Path /v1/runs | Select-Object -Last 1).Body
+        $sent.agent | Should -Be 'echo'
+        $sent.segments[0].role | Should -Be 'system'
+        $sent.segments[0].content[0].text | Should -Be 'Be brief.'
+        $sent.segments[-1].content[0].text | Should -Be 'opts'
+        $sent.tools | Should -Be @('Read', 'Grep*')
+        , $sent.allowed_hosts | Should -BeOfType ([object[]])
+        @($sent.allowed_hosts).Count | Should -Be 0 # an empty list (deny all), not null
+        $sent.web_search_filter | Should -Be 'drop'
+        $sent.tenant_id | Should -Be 'default'
+        $sent.user_id | Should -Be 'u1'
+        $sent.agent_id | Should -Be 'a_pester_1'
+        $sent.user_tier | Should -Be 'free'
+        $sent.user_bearer | Should -Be 'user-bearer-0123456789abcdef'
     }
 
     It 'accepts segments as hashtables, JSON objects, JSON text and arrays of them' {
@@ -77,7 +95,10 @@ Describe 'Invoke-LoomcycleRun' {
     It 'reports an unknown agent as an error before any event' {
         $events = Invoke-LoomcycleRun -Agent 'no-such-agent' -Prompt x -ErrorAction SilentlyContinue -ErrorVariable failure
         $events | Should -BeNullOrEmpty
-        $failure | Should -Not -BeNullOrEmpty
+        $failure.Count | Should -Be 1
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'InvalidArgument,*'
+        $failure[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure[0].Exception.Message | Should -Match 'unknown agent "no-such-agent"'
     }
 }
 

@@ -29,7 +29,13 @@ Describe 'Get-LoomcycleRuntimeState, Suspend-LoomcycleRuntime, Resume-LoomcycleR
     }
 
     It 'refuses to start a run while paused' {
-        { Invoke-LoomcycleRun -Agent echo -Prompt x -MaximumRetryCount 0 -ErrorAction Stop } | Should -Throw
+        $before = @(Get-FakeServerRequest $server -Method POST -Path /v1/runs).Count
+        { Invoke-LoomcycleRun -Agent echo -Prompt x -MaximumRetryCount 0 -ErrorAction Stop } | Should -Throw -ErrorId 'Unavailable*' -ExpectedMessage '*runtime_paused*'
+        # With retries on, every attempt is refused by the paused runtime, and each one reaches the server.
+        Invoke-LoomcycleRun -Agent echo -Prompt x -MaximumRetryCount 1 -RetryIntervalSec 0 -ErrorAction SilentlyContinue -ErrorVariable refused
+        $refused.Count | Should -Be 1
+        $refused[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+        @(Get-FakeServerRequest $server -Method POST -Path /v1/runs).Count | Should -Be ($before + 3)
     }
 
     It 'resumes' {

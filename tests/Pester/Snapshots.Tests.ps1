@@ -22,16 +22,24 @@ Describe 'New-LoomcycleSnapshot' {
     }
 
     It 'takes the history options and a size cap' {
-        $snapshot = New-LoomcycleSnapshot -Label 'pester-history' -IncludeHistory -IncludeHistorySince (Get-Date).AddDays(-1) -MaxBytes 10MB
+        $since = [DateTimeOffset]::new(2026, 1, 2, 3, 4, 5, [TimeSpan]::Zero)
+        $snapshot = New-LoomcycleSnapshot -Label 'pester-history' -IncludeHistory -IncludeHistorySince $since -MaxBytes 10MB
         $snapshot.Id | Should -Match '^snap_'
+        $sent = (Get-FakeServerRequest $server -Method POST -Path /v1/_snapshots | Select-Object -Last 1).BodyText | ConvertFrom-Json -AsHashtable
+        $sent.label | Should -Be 'pester-history'
+        $sent.include_history | Should -BeTrue
+        $sent.include_history_since | Should -BeOfType ([datetime])
+        ([DateTimeOffset]$sent.include_history_since).ToUniversalTime() | Should -Be $since
+        $sent.max_bytes | Should -Be 10485760
     }
 }
 
 Describe 'Get-LoomcycleSnapshot' {
     It 'lists snapshots with -Limit and -Label' {
-        @(Get-LoomcycleSnapshot).Count | Should -BeGreaterThan 1
         @(Get-LoomcycleSnapshot -Limit 1).Count | Should -Be 1
-        (Get-LoomcycleSnapshot -Label NIGHTLY).Label | Should -Be 'nightly-prod'
+        (Get-FakeServerRequest $server -Method GET -Path /v1/_snapshots | Select-Object -Last 1).Query | Should -Be 'limit=1'
+        (Get-LoomcycleSnapshot -Label nightly).Label | Should -Be 'nightly-prod'
+        (Get-FakeServerRequest $server -Method GET -Path /v1/_snapshots | Select-Object -Last 1).Query | Should -Be 'label_contains=nightly'
     }
 
     It 'gets one by -Id, with -IncludeContent' {
@@ -66,10 +74,17 @@ Describe 'Export-LoomcycleSnapshot and Restore-LoomcycleSnapshot' {
         $path = Join-Path $folder 'before-deploy.json'
         Restore-LoomcycleSnapshot -Path $path -IncludeHistory -Force | Should -BeOfType ([Loomcycle.SnapshotRestoreResult])
         Restore-LoomcycleSnapshot -Json (Get-Content $path -Raw) -Force | Should -BeOfType ([Loomcycle.SnapshotRestoreResult])
+        $restores = @(Get-FakeServerRequest $server -Method POST | Where-Object Path -like '/v1/_snapshots/*/restore' | Select-Object -Last 2)
+        $restores[0].Body.include_history | Should -BeTrue # -IncludeHistory
+        $restores[0].Body.json.schema_version | Should -Not -BeNullOrEmpty # the file's envelope
+        $restores[1].Body.PSObject.Properties.Name | Should -Not -Contain 'include_history' # not asked for
+        $restores[1].Body.json.schema_version | Should -Be $restores[0].Body.json.schema_version
     }
 
     It 'does not restore with -WhatIf' {
+        $before = @(Get-FakeServerRequest $server -Method POST | Where-Object Path -like '/v1/_snapshots/*/restore').Count
         Restore-LoomcycleSnapshot -Id snap_1767225600000_0a1b2c3d -WhatIf | Should -BeNullOrEmpty
+        @(Get-FakeServerRequest $server -Method POST | Where-Object Path -like '/v1/_snapshots/*/restore').Count | Should -Be $before
     }
 }
 

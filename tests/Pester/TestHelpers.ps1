@@ -40,6 +40,7 @@ function Start-FakeServer {
     if ($Token) { $arguments += @('--token', $Token) }
     $arguments += $Argument
     $log = Join-Path ([System.IO.Path]::GetTempPath()) "loomcycle-fake-$port"
+    $arguments += @('--record-requests', "$log.requests")
     $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -PassThru -NoNewWindow `
         -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err"
     $baseUrl = "http://127.0.0.1:$port"
@@ -62,11 +63,31 @@ function Start-FakeServer {
     [pscustomobject]@{ Process = $process; BaseUrl = $baseUrl; Port = $port; Log = $log }
 }
 
+# The requests the fake server received (recorded on arrival, before it answered), oldest first: what went over the
+# wire. Each has Method, Target (as sent, escaped, with the query), Path, Query and Body (the JSON body parsed, or $null).
+#   Get-FakeServerRequest $server -Method POST -Path /v1/runs | Select-Object -Last 1
+function Get-FakeServerRequest {
+    param($Server, [string] $Method, [string] $Path)
+    $file = "$($Server.Log).requests"
+    if (-not (Test-Path $file)) { return }
+    foreach ($line in [System.IO.File]::ReadAllLines($file)) {
+        if (-not $line) { continue }
+        $entry = $line | ConvertFrom-Json
+        $target = [string]$entry.target
+        $requestPath, $query = $target -split '\?', 2
+        if ($Method -and $entry.method -ne $Method) { continue }
+        if ($Path -and $requestPath -ne $Path) { continue }
+        $body = $null
+        if ($entry.body) { try { $body = $entry.body | ConvertFrom-Json -ErrorAction Stop } catch { $body = $null } }
+        [pscustomobject]@{ Method = $entry.method; Target = $target; Path = $requestPath; Query = [string]$query; Body = $body; BodyText = $entry.body }
+    }
+}
+
 function Stop-FakeServer {
     param($Server)
     if ($Server -and $Server.Process -and -not $Server.Process.HasExited) {
         Stop-Process -Id $Server.Process.Id -Force -ErrorAction SilentlyContinue
         $Server.Process.WaitForExit(10000) | Out-Null
     }
-    if ($Server) { Remove-Item "$($Server.Log).out", "$($Server.Log).err" -ErrorAction SilentlyContinue }
+    if ($Server) { Remove-Item "$($Server.Log).out", "$($Server.Log).err", "$($Server.Log).requests" -ErrorAction SilentlyContinue }
 }

@@ -40,6 +40,21 @@ namespace Loomcycle.Client.Tests.FaultTests
             return sink;
         }
 
+        /// <summary>Polls a condition the fake server makes true (a request seen, a frame flushed), bounded by the hang guard.</summary>
+        public static async Task WaitUntilAsync(Func<bool> condition, string what)
+        {
+            DateTime deadline = DateTime.UtcNow + HangGuard;
+            while (!condition())
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException("Timed out waiting for " + what);
+                }
+
+                await Task.Delay(10);
+            }
+        }
+
         public static int Count(this FakeLoomcycleServer server, string method, string path) =>
             server.Requests.Count(r => r.Method == method && r.Path == path);
 

@@ -8,12 +8,18 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Loomcycle.FakeServer;
+using Microsoft.AspNetCore.Http;
 using Xunit;
 using static Loomcycle.Client.Tests.FaultTests.FaultTestKit;
 
 namespace Loomcycle.Client.Tests.FaultTests
 {
-    /// <summary>The retry table (pitfalls R5): exact request counts at the fake server for every case.</summary>
+    /// <summary>
+    /// The retry table (pitfalls R5): exact request counts at the fake server for every case. Retryable refusals are
+    /// injected where the real server sends them (spec §1, §2, §9): 429 backpressure / per_user_quota_exhausted /
+    /// provider_concurrency_exhausted and 503 runtime_paused on POST /v1/runs and POST /v1/sessions/{id}/messages. Reads
+    /// (GET /v1/_state) get only what a reverse proxy in front of the server sends: a 503/429 page with no code.
+    /// </summary>
     public sealed class RetryTests : IAsyncLifetime
     {
         private FakeLoomcycleServer _server = null!;
@@ -22,21 +28,52 @@ namespace Loomcycle.Client.Tests.FaultTests
 
         public async Task DisposeAsync() => await _server.DisposeAsync();
 
+        /// <summary>The refusals the real server sends on a run or a continuation before its stream opens (spec §1.1).</summary>
+        private static Func<HttpContext, Task> RealRefusal(string code) => code switch
+        {
+            "runtime_paused" => Faults.Json(503, "runtime_paused", "runtime is paused (snapshot quiesce); retry after resume"),
+            "backpressure" => Faults.Json(429, "backpressure", "queue full"),
+            _ => Faults.RetryAfter(429, code, "5"), // per_user_quota_exhausted, provider_concurrency_exhausted: Retry-After: 5
+        };
+
         [Theory]
-        [InlineData(429, "backpressure")]
-        [InlineData(429, "per_user_quota_exhausted")]
-        [InlineData(429, "provider_concurrency_exhausted")]
-        [InlineData(503, "runtime_paused")]
-        public async Task RetryableRefusalsOfAReadAreRetriedThenSucceed(int status, string code)
+        [InlineData("backpressure")]
+        [InlineData("per_user_quota_exhausted")]
+        [InlineData("provider_concurrency_exhausted")]
+        [InlineData("runtime_paused")]
+        public async Task RetryableRefusalsOfARunAreRetriedThenItStreamsOnce(string code)
         {
             using LoomcycleConnection connection = Connect(_server, o => o.MaximumRetryCount = 3);
-            _server.Enqueue("GET", "/v1/_state", Faults.Json(status, code, "busy"));
-            _server.Enqueue("GET", "/v1/_state", Faults.Json(status, code, "busy"));
+            _server.Enqueue("POST", "/v1/runs", RealRefusal(code));
+            _server.Enqueue("POST", "/v1/runs", RealRefusal(code));
 
-            RuntimeState state = await connection.GetRuntimeStateAsync();
+            using RunStream stream = await connection.StartRunAsync(Run("echo", "third time"));
+            List<RunEvent> events = await ReadAllAsync(stream);
 
-            Assert.Equal("running", state.State);
-            Assert.Equal(3, _server.Count("GET", "/v1/_state"));
+            Assert.Equal("done", events.Last().Type);
+            Assert.Equal("third time", stream.Result.Text);
+            Assert.Equal(3, _server.Count("POST", "/v1/runs"));
+            string sent = Assert.Single(_server.Requests.Where(r => r.Path == "/v1/runs").Select(r => r.BodyText).Distinct()); // the same request each time
+            Assert.Contains("third time", sent);
+        }
+
+        [Theory]
+        [InlineData("backpressure")]
+        [InlineData("runtime_paused")]
+        public async Task RetryableRefusalsOfAContinuationAreRetriedThenItStreamsOnce(string code)
+        {
+            using LoomcycleConnection connection = Connect(_server, o => o.MaximumRetryCount = 3);
+            using RunStream first = await connection.StartRunAsync(Run("echo", "first"));
+            await ReadAllAsync(first);
+            string session = first.Result.SessionId!;
+            string path = "/v1/sessions/" + session + "/messages";
+            _server.Enqueue("POST", path, RealRefusal(code));
+
+            using RunStream stream = await connection.StartContinueAsync(new ContinueRequest { SessionId = session, Prompt = "again" });
+            await ReadAllAsync(stream);
+
+            Assert.Equal("again", stream.Result.Text);
+            Assert.Equal(2, _server.Count("POST", path));
         }
 
         [Fact]
@@ -45,13 +82,84 @@ namespace Loomcycle.Client.Tests.FaultTests
             using LoomcycleConnection connection = Connect(_server, o => o.MaximumRetryCount = 2);
             for (int i = 0; i < 5; i++)
             {
-                _server.Enqueue("GET", "/v1/_state", Faults.Json(429, "backpressure", "queue full"));
+                _server.Enqueue("POST", "/v1/runs", Faults.Json(429, "backpressure", "queue full"));
             }
 
-            var error = await Assert.ThrowsAsync<BackpressureException>(() => connection.GetRuntimeStateAsync());
+            var error = await Assert.ThrowsAsync<BackpressureException>(() => connection.StartRunAsync(Run()));
             Assert.Equal(429, error.StatusCode);
-            Assert.Equal(3, _server.Count("GET", "/v1/_state")); // 1 + 2 retries
+            Assert.Equal("backpressure", error.Code);
+            Assert.Equal(3, _server.Count("POST", "/v1/runs")); // 1 + 2 retries
             _server.ClearOverrides();
+        }
+
+        [Theory]
+        [InlineData(503)]
+        [InlineData(429)]
+        public async Task AProxysRefusalWithoutACodeOnAReadIsRetried(int status)
+        {
+            using LoomcycleConnection connection = Connect(_server, o => o.MaximumRetryCount = 3);
+            _server.Enqueue("GET", "/v1/_state", Faults.Html(status));
+
+            RuntimeState state = await connection.GetRuntimeStateAsync();
+
+            Assert.Equal("running", state.State);
+            Assert.Equal(2, _server.Count("GET", "/v1/_state"));
+        }
+
+        [Fact]
+        public async Task APausedRuntimeRefusesARunWithRetriesOnUntilItIsResumedAndTheRunThenStreamsOnce()
+        {
+            // The real case (spec §1.1, §9): POST /v1/runs answered 503 runtime_paused by the server's own pause gate.
+            using LoomcycleConnection admin = Connect(_server, o => o.MaximumRetryCount = 0);
+            using LoomcycleConnection connection = Connect(_server, o =>
+            {
+                o.MaximumRetryCount = 50;
+                o.RetryInterval = TimeSpan.FromMilliseconds(20);
+                o.MaximumRetryDelay = TimeSpan.FromMilliseconds(100);
+            });
+            var diagnostics = CaptureDiagnostics();
+            Assert.Equal("paused", (await admin.PauseRuntimeAsync()).State);
+            try
+            {
+                Task<RunStream> starting = connection.StartRunAsync(Run("echo", "after the pause"));
+                // Signal, not a sleep: the server has refused the run at least twice, so the client is retrying.
+                await WaitUntilAsync(() => _server.Count("POST", "/v1/runs") >= 2, "two refused attempts");
+                Assert.False(starting.IsCompleted);
+                await admin.ResumeRuntimeAsync();
+
+                using RunStream stream = await starting.WaitAsync(HangGuard);
+                await ReadAllAsync(stream);
+                Assert.Equal("after the pause", stream.Result.Text);
+            }
+            finally
+            {
+                if ((await admin.GetRuntimeStateAsync()).State != "running")
+                {
+                    await admin.ResumeRuntimeAsync();
+                }
+            }
+
+            Assert.Contains(diagnostics, d => d.Text.Contains("answered 503 runtime_paused; retry 1 of 50"));
+            Assert.True(_server.Count("POST", "/v1/runs") >= 3);
+        }
+
+        [Fact]
+        public async Task ARuntimeThatStaysPausedRefusesEveryAttemptAndTheRefusalIsThrown()
+        {
+            using LoomcycleConnection admin = Connect(_server, o => o.MaximumRetryCount = 0);
+            using LoomcycleConnection connection = Connect(_server, o => o.MaximumRetryCount = 2);
+            await admin.PauseRuntimeAsync();
+            try
+            {
+                var error = await Assert.ThrowsAsync<UnavailableException>(() => connection.StartRunAsync(Run()));
+                Assert.Equal(503, error.StatusCode);
+                Assert.Equal("runtime_paused", error.Code);
+                Assert.Equal(3, _server.Count("POST", "/v1/runs"));
+            }
+            finally
+            {
+                await admin.ResumeRuntimeAsync();
+            }
         }
 
         [Theory]
@@ -108,7 +216,8 @@ namespace Loomcycle.Client.Tests.FaultTests
 
             await Assert.ThrowsAsync<LoomcycleConnectionException>(() => connection.StartRunAsync(Run()));
 
-            await Task.Delay(300); // a resend, if any, would have arrived by now
+            // No wait needed: a resend happens inside the call, before its error surfaces, and the server records every
+            // request on arrival, before it answers or drops it.
             Assert.Equal(1, _server.Count("POST", "/v1/runs"));
         }
 
@@ -122,7 +231,7 @@ namespace Loomcycle.Client.Tests.FaultTests
             var error = await Assert.ThrowsAsync<LoomcycleConnectionException>(() => ReadAllAsync(stream));
 
             Assert.Contains("broke after 2 events", error.Message);
-            await Task.Delay(300);
+            // A stream is never resent: had the client tried, the call would have done it before the error surfaced.
             Assert.Equal(1, _server.Count("POST", "/v1/runs"));
         }
 
@@ -164,11 +273,12 @@ namespace Loomcycle.Client.Tests.FaultTests
         {
             var diagnostics = CaptureDiagnostics();
             using LoomcycleConnection connection = Connect(_server, o => o.MaximumRetryDelay = TimeSpan.FromSeconds(5));
-            _server.Enqueue("GET", "/v1/_state", Faults.RetryAfter(429, "per_user_quota_exhausted", "1"));
+            _server.Enqueue("POST", "/v1/runs", Faults.RetryAfter(429, "per_user_quota_exhausted", "1"));
 
-            await connection.GetRuntimeStateAsync();
+            using RunStream stream = await connection.StartRunAsync(Run());
+            await ReadAllAsync(stream);
 
-            var attempts = _server.Requests.Where(r => r.Path == "/v1/_state").ToList();
+            var attempts = _server.Requests.Where(r => r.Path == "/v1/runs").ToList();
             Assert.Equal(2, attempts.Count);
             Assert.True(attempts[1].ReceivedAt - attempts[0].ReceivedAt >= TimeSpan.FromMilliseconds(950), "the retry came before Retry-After: 1 elapsed");
             Assert.Contains(diagnostics, d => d.Text.Contains("answered 429 per_user_quota_exhausted (Retry-After 1 s); retry 1 of 2 in 1"));
@@ -178,17 +288,25 @@ namespace Loomcycle.Client.Tests.FaultTests
         public async Task RetryAfterAsAnHttpDateIsHonoured()
         {
             var diagnostics = CaptureDiagnostics();
-            using LoomcycleConnection connection = Connect(_server, o => o.MaximumRetryDelay = TimeSpan.FromSeconds(5));
-            string date = DateTimeOffset.UtcNow.AddSeconds(2).ToString("r", CultureInfo.InvariantCulture);
-            _server.Enqueue("GET", "/v1/_state", Faults.RetryAfter(503, "runtime_paused", date));
+            using LoomcycleConnection connection = Connect(_server, o => o.MaximumRetryDelay = TimeSpan.FromSeconds(10));
+            // A reverse proxy's 503 page with an HTTP-date (the server itself sends only seconds). The date has whole-second
+            // precision; 3 s ahead leaves 2–3 s to wait, and the check below does not depend on how fast this machine is:
+            // a client that honours the date cannot send the retry before it, however late it read the answer.
+            DateTimeOffset notBefore = DateTimeOffset.UtcNow.AddSeconds(3);
+            string date = notBefore.ToString("r", CultureInfo.InvariantCulture);
+            DateTimeOffset dateValue = DateTimeOffset.Parse(date, CultureInfo.InvariantCulture);
+            _server.Enqueue("GET", "/v1/_state", ctx =>
+            {
+                ctx.Response.Headers["Retry-After"] = date;
+                return Faults.Html(503)(ctx);
+            });
 
-            await connection.GetRuntimeStateAsync();
+            await connection.GetRuntimeStateAsync().WaitAsync(HangGuard);
 
             var attempts = _server.Requests.Where(r => r.Path == "/v1/_state").ToList();
             Assert.Equal(2, attempts.Count);
-            // The date has whole-second precision, so the wait is between 1 and 2 s.
-            Assert.True(attempts[1].ReceivedAt - attempts[0].ReceivedAt >= TimeSpan.FromMilliseconds(900), "the retry ignored the Retry-After date");
-            Assert.Contains(diagnostics, d => d.Text.Contains("answered 503 runtime_paused (Retry-After "));
+            Assert.True(attempts[1].ReceivedAt >= dateValue - TimeSpan.FromMilliseconds(50), $"the retry came at {attempts[1].ReceivedAt:HH:mm:ss.fff}, before the Retry-After date {dateValue:HH:mm:ss}");
+            Assert.Contains(diagnostics, d => d.Text.Contains("answered 503 (Retry-After "));
         }
 
         [Fact]
@@ -196,12 +314,12 @@ namespace Loomcycle.Client.Tests.FaultTests
         {
             var diagnostics = CaptureDiagnostics();
             using LoomcycleConnection connection = Connect(_server, o => o.MaximumRetryDelay = TimeSpan.FromMilliseconds(100));
-            _server.Enqueue("GET", "/v1/_state", Faults.RetryAfter(429, "per_user_quota_exhausted", "3600"));
+            _server.Enqueue("POST", "/v1/runs", Faults.RetryAfter(429, "per_user_quota_exhausted", "3600"));
 
-            Task<RuntimeState> call = connection.GetRuntimeStateAsync();
-            Assert.Equal("running", (await call.WaitAsync(HangGuard)).State);
+            using RunStream stream = await connection.StartRunAsync(Run()).WaitAsync(HangGuard);
+            await ReadAllAsync(stream);
 
-            Assert.Equal(2, _server.Count("GET", "/v1/_state"));
+            Assert.Equal(2, _server.Count("POST", "/v1/runs"));
             Assert.Contains(diagnostics, d => d.Text.Contains("(Retry-After 3600 s); retry 1 of 2 in 0.1 s"));
         }
 
@@ -216,13 +334,13 @@ namespace Loomcycle.Client.Tests.FaultTests
             });
             for (int i = 0; i < 12; i++)
             {
-                _server.Enqueue("GET", "/v1/_state", Faults.RetryAfter(429, "per_user_quota_exhausted", "1"));
+                _server.Enqueue("POST", "/v1/runs", Faults.RetryAfter(429, "per_user_quota_exhausted", "1"));
             }
 
-            await Assert.ThrowsAsync<BackpressureException>(() => connection.GetRuntimeStateAsync());
+            await Assert.ThrowsAsync<BackpressureException>(() => connection.StartRunAsync(Run()));
 
             // Waits of 0.1 s each: two fit in 0.25 s, a third would not.
-            Assert.Equal(3, _server.Count("GET", "/v1/_state"));
+            Assert.Equal(3, _server.Count("POST", "/v1/runs"));
             _server.ClearOverrides();
         }
 
@@ -230,19 +348,16 @@ namespace Loomcycle.Client.Tests.FaultTests
         public async Task ARetryWaitEndsAtOnceWhenCancelled()
         {
             using LoomcycleConnection connection = Connect(_server, o => o.MaximumRetryDelay = TimeSpan.FromSeconds(60));
-            _server.Enqueue("GET", "/v1/_state", Faults.RetryAfter(429, "per_user_quota_exhausted", "60"));
+            _server.Enqueue("POST", "/v1/runs", Faults.RetryAfter(429, "per_user_quota_exhausted", "60"));
             using var cancel = new CancellationTokenSource();
+            var diagnostics = CaptureDiagnostics();
 
-            Task call = connection.GetRuntimeStateAsync(cancel.Token);
-            while (_server.Count("GET", "/v1/_state") == 0)
-            {
-                await Task.Delay(10);
-            }
-
-            await Task.Delay(100); // now in the 60 s wait
+            Task call = connection.StartRunAsync(Run(), cancel.Token);
+            // Signal: the client announces the wait just before it starts waiting.
+            await WaitUntilAsync(() => diagnostics.Any(d => d.Text.Contains("retry 1 of 2 in")), "the retry announcement");
             cancel.Cancel();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(HangGuard));
-            Assert.Equal(1, _server.Count("GET", "/v1/_state"));
+            Assert.Equal(1, _server.Count("POST", "/v1/runs"));
             _server.ClearOverrides();
         }
 
@@ -251,11 +366,11 @@ namespace Loomcycle.Client.Tests.FaultTests
         {
             using LoomcycleConnection connection = Connect(_server, o => o.MaximumRetryCount = 5);
             CaptureDiagnostics(maximumRetryCount: 0);
-            _server.Enqueue("GET", "/v1/_state", Faults.Json(429, "backpressure", "full"));
+            _server.Enqueue("POST", "/v1/runs", Faults.Json(429, "backpressure", "full"));
 
-            await Assert.ThrowsAsync<BackpressureException>(() => connection.GetRuntimeStateAsync());
+            await Assert.ThrowsAsync<BackpressureException>(() => connection.StartRunAsync(Run()));
 
-            Assert.Equal(1, _server.Count("GET", "/v1/_state"));
+            Assert.Equal(1, _server.Count("POST", "/v1/runs"));
         }
 
         [Fact]

@@ -41,10 +41,11 @@ namespace Loomcycle.Client.Tests.FaultTests
         public async Task KeepalivesKeepASlowHealthyStreamAliveFarPastTheIdleTimeout()
         {
             await using var server = await FakeLoomcycleServer.StartAsync();
-            // Keepalives every 0.4 s against a 2 s idle timeout: a wide margin, so a loaded machine cannot fake a silence.
-            using LoomcycleConnection connection = Connect(server, o => o.StreamIdleTimeout = TimeSpan.FromSeconds(2));
+            // Keepalives every 0.2 s against a 3 s idle timeout (15 times the interval), so a loaded machine cannot fake a
+            // silence; 6 s of nothing but keepalives outlasts the timeout twice.
+            using LoomcycleConnection connection = Connect(server, o => o.StreamIdleTimeout = TimeSpan.FromSeconds(3));
             var chunks = new List<(string, TimeSpan)> { (HealthyRunFrames[0], TimeSpan.Zero) };
-            chunks.AddRange(Enumerable.Repeat((": keepalive\n\n", TimeSpan.FromMilliseconds(400)), 15)); // 6 s of nothing but keepalives
+            chunks.AddRange(Enumerable.Repeat((": keepalive\n\n", TimeSpan.FromMilliseconds(200)), 30));
             chunks.Add((HealthyRunFrames[1], TimeSpan.Zero));
             chunks.Add((HealthyRunFrames[2], TimeSpan.Zero));
             server.Enqueue("POST", "/v1/runs", Faults.RawSse(chunks));
@@ -60,10 +61,18 @@ namespace Loomcycle.Client.Tests.FaultTests
         public async Task TheRequestTimeoutNeverCutsAStreamThatIsStillDelivering()
         {
             await using var server = await FakeLoomcycleServer.StartAsync();
-            // slow: ten deltas 200 ms apart (2 s), four times the request timeout.
+            // Warm the server and this process's code paths first with a connection of its own (default timeouts), so the
+            // short request timeout below is not spent on a cold server's first run.
+            using (LoomcycleConnection warm = Connect(server))
+            {
+                using RunStream warmup = await warm.StartRunAsync(Run("echo")).WaitAsync(HangGuard);
+                await ReadAllAsync(warmup).WaitAsync(HangGuard);
+            }
+
+            // slow: ten deltas 200 ms apart (2 s), twice the request timeout: a timeout that covered the stream cuts it.
             using LoomcycleConnection connection = Connect(server, o =>
             {
-                o.RequestTimeout = TimeSpan.FromMilliseconds(500);
+                o.RequestTimeout = TimeSpan.FromSeconds(1);
                 o.StreamIdleTimeout = TimeSpan.FromSeconds(5); // this test is about the request timeout, not the idle one
             });
 
@@ -84,6 +93,9 @@ namespace Loomcycle.Client.Tests.FaultTests
             var error = await Assert.ThrowsAsync<LoomcycleTimeoutException>(() => connection.GetRuntimeStateAsync()).WaitAsync(HangGuard);
 
             Assert.Contains("within 0.5 s", error.Message);
+            // On a cold, loaded server the timeout can fire before the request is recorded: wait for it to be seen (a
+            // retry cannot come any more, the call has ended), then check it was the only one.
+            await WaitUntilAsync(() => server.Count("GET", "/v1/_state") >= 1, "the request to reach the server");
             Assert.Equal(1, server.Count("GET", "/v1/_state"));
         }
 
@@ -112,16 +124,17 @@ namespace Loomcycle.Client.Tests.FaultTests
             listener.Listen(0);
             int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
             var fillers = new List<Socket>();
+            var connects = new List<Task>();
             try
             {
                 for (int i = 0; i < 4; i++)
                 {
                     var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                     fillers.Add(filler);
-                    _ = filler.ConnectAsync(IPAddress.Loopback, port);
+                    connects.Add(filler.ConnectAsync(IPAddress.Loopback, port));
                 }
 
-                await Task.Delay(200);
+                await Task.WhenAny(connects).WaitAsync(HangGuard); // the accept queue holds a connection: it is full
                 var diagnostics = CaptureDiagnostics();
                 using var connection = new LoomcycleConnection(new LoomcycleConnectionOptions
                 {

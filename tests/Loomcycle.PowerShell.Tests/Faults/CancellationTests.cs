@@ -37,7 +37,7 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
 
             await Server.WaitForStreamAbortAsync(HangGuard);
             Server.ReleaseHeld(); // the server would now send the rest: nobody may receive it
-            await Task.Delay(300);
+            await WaitUntilAsync(() => Server.OpenStreams == 0, "the server to finish the released run"); // it has written all it would
             Assert.Equal(written, output.Count);
             Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
             await AssertNoWorkerLeftAsync();
@@ -47,8 +47,9 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
         public async Task CtrlCDuringARetryWaitEndsAtOnceWithoutAnotherRequest()
         {
             Server.ClearRequests();
-            Server.Enqueue("GET", "/healthz", Faults.RetryAfter(503, "runtime_paused", "30"));
-            using System.Management.Automation.PowerShell ps = _fixture.Session.Create("Get-LoomcycleHealth -MaximumRetryCount 3 -Verbose");
+            // A run refused by the pause gate (spec §1.1: 503 runtime_paused, no Retry-After); the back-off is 15–30 s.
+            Server.Enqueue("POST", "/v1/runs", Faults.Json(503, "runtime_paused", "runtime is paused (snapshot quiesce); retry after resume"));
+            using System.Management.Automation.PowerShell ps = _fixture.Session.Create("Invoke-LoomcycleRun -Agent echo -Prompt x -MaximumRetryCount 3 -RetryIntervalSec 30 -Verbose");
             IAsyncResult running = ps.BeginInvoke();
             await WaitUntilAsync(() => ps.Streams.Verbose.Any(v => v.Message.Contains("retry 1 of 3")), "the retry announcement");
 
@@ -62,9 +63,8 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
             {
             }
 
-            await Task.Delay(300);
-            Assert.Equal(1, Server.Requests.Count(r => r.Path == "/healthz"));
-            await AssertNoWorkerLeftAsync();
+            await AssertNoWorkerLeftAsync(); // no worker left: nothing can send another attempt any more
+            Assert.Equal(1, Server.Requests.Count(r => r.Path == "/v1/runs"));
         }
 
         [Fact]

@@ -33,13 +33,15 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
         [Fact]
         public void EveryRetryIsVisibleInVerboseAndCountedAtTheServer()
         {
-            Server.Enqueue("GET", "/healthz", Faults.Json(503, "runtime_paused", "paused"));
-            Server.Enqueue("GET", "/healthz", Faults.Json(429, "backpressure", "full"));
+            // Where the real server sends them (spec §1.1): a run refused by the pause gate, then by the queue.
+            Server.Enqueue("POST", "/v1/runs", Faults.Json(503, "runtime_paused", PausedMessage));
+            Server.Enqueue("POST", "/v1/runs", Faults.Json(429, "backpressure", "queue full"));
 
-            var result = Run("Get-LoomcycleHealth -MaximumRetryCount 2 -RetryIntervalSec 0 -Verbose");
+            var result = Run("Invoke-LoomcycleRun -Agent echo -Prompt x -AsResult -MaximumRetryCount 2 -RetryIntervalSec 0 -Verbose");
 
             result.ThrowIfErrors();
-            Assert.Equal(3, Server.Requests.Count(r => r.Path == "/healthz"));
+            Assert.Equal("x", result.Output.Single().Properties["Text"].Value);
+            Assert.Equal(3, Server.Requests.Count(r => r.Path == "/v1/runs"));
             Assert.Contains(result.Verbose, v => v.Contains("answered 503 runtime_paused; retry 1 of 2"));
             Assert.Contains(result.Verbose, v => v.Contains("answered 429 backpressure; retry 2 of 2"));
         }
@@ -48,15 +50,66 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
         public void TheConnectionsRetryDefaultAppliesAndACmdletParameterOverridesIt()
         {
             string url = Server.BaseUri.ToString();
-            Server.Enqueue("GET", "/healthz", Faults.Json(503, "runtime_paused", "paused"));
-            var none = Run($"$c = Connect-Loomcycle {Quote(url)} -MaximumRetryCount 0 -RetryIntervalSec 0 -PassThru -NoDefault; Get-LoomcycleHealth -Connection $c");
+            Server.Enqueue("POST", "/v1/runs", Faults.Json(503, "runtime_paused", PausedMessage));
+            var none = Run($"$c = Connect-Loomcycle {Quote(url)} -MaximumRetryCount 0 -RetryIntervalSec 0 -PassThru -NoDefault; Invoke-LoomcycleRun -Connection $c -Agent echo -Prompt x");
             Assert.Equal("UnavailableException", Assert.Single(none.AllErrors).Exception.GetType().Name);
-            Assert.Equal(1, Server.Requests.Count(r => r.Path == "/healthz"));
+            Assert.Equal(1, Server.Requests.Count(r => r.Path == "/v1/runs"));
 
             Server.ClearRequests();
-            Server.Enqueue("GET", "/healthz", Faults.Json(503, "runtime_paused", "paused"));
-            Run("Get-LoomcycleHealth -Connection $c -MaximumRetryCount 1").ThrowIfErrors();
-            Assert.Equal(2, Server.Requests.Count(r => r.Path == "/healthz"));
+            Server.Enqueue("POST", "/v1/runs", Faults.Json(503, "runtime_paused", PausedMessage));
+            Run("Invoke-LoomcycleRun -Connection $c -Agent echo -Prompt x -MaximumRetryCount 1").ThrowIfErrors();
+            Assert.Equal(2, Server.Requests.Count(r => r.Path == "/v1/runs"));
+        }
+
+        private const string PausedMessage = "runtime is paused (snapshot quiesce); retry after resume";
+
+        [Fact]
+        public async Task APausedRuntimeRefusesARunAndTheCmdletRetriesUntilItIsResumed()
+        {
+            // The real case: Suspend-LoomcycleRuntime pauses the server, whose pause gate answers POST /v1/runs with
+            // 503 runtime_paused; with retries on, the run goes through once the runtime is resumed.
+            Run("Suspend-LoomcycleRuntime -Confirm:$false").ThrowIfErrors();
+            try
+            {
+                using System.Management.Automation.PowerShell ps = _fixture.Session.Create(
+                    "Invoke-LoomcycleRun -Agent echo -Prompt 'after resume' -AsResult -MaximumRetryCount 20 -RetryIntervalSec 1 -Verbose");
+                IAsyncResult running = ps.BeginInvoke();
+                await WaitUntilAsync(() => Server.Requests.Count(r => r.Path == "/v1/runs") >= 2, "two refused attempts");
+                Assert.False(running.IsCompleted);
+                Assert.Equal("paused", Server.State.RuntimeState);
+                using (var admin = new PowerShellSession())
+                {
+                    admin.Run($"Connect-Loomcycle {Quote(Server.BaseUri.ToString())}; Resume-LoomcycleRuntime -Confirm:$false").ThrowIfErrors();
+                }
+
+                var output = await Task.Run(() => ps.EndInvoke(running)).WaitAsync(HangGuard);
+                Assert.False(ps.HadErrors, string.Join("; ", ps.Streams.Error));
+                Assert.Equal("after resume", Assert.Single(output).Properties["Text"].Value);
+                Assert.Contains(ps.Streams.Verbose, v => v.Message.Contains("answered 503 runtime_paused; retry 1 of 20"));
+                Assert.True(Server.Requests.Count(r => r.Path == "/v1/runs") >= 3);
+            }
+            finally
+            {
+                Run("Resume-LoomcycleRuntime -Confirm:$false -ErrorAction SilentlyContinue");
+            }
+        }
+
+        [Fact]
+        public void ARuntimeThatStaysPausedRefusesEveryAttemptWithAnUnavailableErrorRecord()
+        {
+            Run("Suspend-LoomcycleRuntime -Confirm:$false").ThrowIfErrors();
+            try
+            {
+                var result = Run("Invoke-LoomcycleRun -Agent echo -Prompt x -MaximumRetryCount 2 -RetryIntervalSec 0");
+                ErrorRecord error = Assert.Single(result.AllErrors);
+                Assert.Equal(ErrorCategory.ResourceUnavailable, error.CategoryInfo.Category);
+                Assert.Contains("runtime_paused", error.Exception.Message);
+                Assert.Equal(3, Server.Requests.Count(r => r.Path == "/v1/runs"));
+            }
+            finally
+            {
+                Run("Resume-LoomcycleRuntime -Confirm:$false").ThrowIfErrors();
+            }
         }
 
         [Theory]
@@ -175,12 +228,14 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
         public void KeepalivesKeepASlowStreamAlivePastTheIdleTimeout()
         {
             var chunks = new List<(string, TimeSpan)> { (Started, TimeSpan.Zero) };
-            chunks.AddRange(Enumerable.Repeat((": keepalive\n\n", TimeSpan.FromMilliseconds(400)), 6));
+            // 5 s of nothing but keepalives, one every 0.2 s, against a 3 s idle timeout: a keepalive would have to be late
+            // by 15 times its interval for a loaded machine to fake a silence, yet the run outlasts the timeout.
+            chunks.AddRange(Enumerable.Repeat((": keepalive\n\n", TimeSpan.FromMilliseconds(200)), 25));
             chunks.Add((Text, TimeSpan.Zero));
             chunks.Add((Done, TimeSpan.Zero));
             Server.Enqueue("POST", "/v1/runs", Faults.RawSse(chunks));
 
-            var result = Run($"$idle = Connect-Loomcycle {Quote(Server.BaseUri.ToString())} -StreamIdleTimeoutSec 1 -PassThru -NoDefault; Invoke-LoomcycleRun -Connection $idle -Agent echo -Prompt x -AsResult");
+            var result = Run($"$idle = Connect-Loomcycle {Quote(Server.BaseUri.ToString())} -StreamIdleTimeoutSec 3 -PassThru -NoDefault; Invoke-LoomcycleRun -Connection $idle -Agent echo -Prompt x -AsResult");
 
             result.ThrowIfErrors();
             Assert.Equal(true, result.Output.Single().Properties["Succeeded"].Value);

@@ -82,6 +82,18 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
             ["Unregister-LoomcycleHook"] = "Unregister-LoomcycleHook -Connection $c -Id hook_leak -Confirm:$false",
         };
 
+        /// <summary>
+        /// Cmdlets whose invocation above sends no request carrying a secret, so no server can echo one back to them:
+        /// every other cmdlet (of every area's table) must have had the canary sent back in each echo scenario.
+        /// </summary>
+        private static readonly HashSet<string> SendsNoToken = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "Connect-Loomcycle", // builds a connection; talks to no server
+            "Get-LoomcycleConnection", // reads the session's connections
+            "Disconnect-Loomcycle", // forgets a connection
+            "Get-LoomcycleHealth", // GET /healthz is sent without the Authorization header
+        };
+
         private readonly ITestOutputHelper _output;
 
         public TokenLeakTests(ITestOutputHelper output)
@@ -113,20 +125,24 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
 
             using var session = new PowerShellSession();
             List<string> exported = Exported(session);
-            var scenarios = new (string Name, Uri Url, Action<FakeLoomcycleServer?>? Arrange)[]
+            var canary = new LeakCanary(Token, UserBearer);
+            var scenarios = new (string Name, Uri Url, EchoShape? Echo, Action<FakeLoomcycleServer?>? Arrange)[]
             {
-                ("success", server.BaseUri, null),
-                ("echo into 400 JSON / SSE error frames", server.BaseUri, s => EnqueueEcho(s!, 400)),
-                ("echo into 500 text / SSE error frames", server.BaseUri, s => EnqueueEcho(s!, 500)),
-                ("echo into a proxy's 502 HTML page", server.BaseUri, s => EnqueueEcho(s!, 502)),
-                ("panic 500", server.BaseUri, s => { for (int i = 0; i < 8; i++) s!.Enqueue("*", "/", Faults.Panic()); }),
-                ("401 wrong token", otherToken.BaseUri, null),
-                ("connection refused", new Uri($"http://127.0.0.1:{closedPort}/"), null),
+                ("success", server.BaseUri, null, null),
+                ("echo into 400 JSON / SSE error frames", server.BaseUri, EchoShape.Json400, null),
+                ("echo into 500 text / SSE error frames", server.BaseUri, EchoShape.PlainText500, null),
+                ("echo into a proxy's 502 HTML page", server.BaseUri, EchoShape.Html502, null),
+                ("echo \\u-escaped into 400 JSON / SSE text and error frames", server.BaseUri, EchoShape.EscapedJson400, null),
+                ("panic 500", server.BaseUri, null, s => { for (int i = 0; i < 8; i++) s!.Enqueue("*", "/v1/*", Faults.Panic()); }),
+                ("401 wrong token", otherToken.BaseUri, null, null),
+                ("connection refused", new Uri($"http://127.0.0.1:{closedPort}/"), null, null),
             };
 
             var leaks = new List<string>();
             var tableProblems = new List<string>();
+            var silentCanaries = new List<string>();
             int runs = 0;
+            int echoes = 0;
             foreach (var scenario in scenarios)
             {
                 FakeLoomcycleServer? target = scenario.Url == server.BaseUri ? server : scenario.Url == otherToken.BaseUri ? otherToken : null;
@@ -141,10 +157,29 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
                 foreach (string name in exported.Where(Invocations.ContainsKey))
                 {
                     target?.ClearOverrides();
+                    canary.Reset();
+                    if (scenario.Echo is EchoShape shape)
+                    {
+                        canary.Arm(target!, shape);
+                    }
+
                     scenario.Arrange?.Invoke(target);
                     PowerShellResult result = session.Run(
                         "$DebugPreference = 'Continue'; $VerbosePreference = 'Continue'; $InformationPreference = 'Continue'; $WarningPreference = 'Continue'\n" + Invocations[name] + " -Verbose -Debug");
                     runs++;
+                    echoes += canary.SentBack;
+                    if (scenario.Echo is not null && !SendsNoToken.Contains(name))
+                    {
+                        try
+                        {
+                            canary.AssertSentBack($"{name} ({scenario.Name})");
+                        }
+                        catch (CanaryNotSentBackException ex)
+                        {
+                            silentCanaries.Add(ex.Message);
+                        }
+                    }
+
                     var bindingErrors = result.AllErrors.Where(e => e.Exception is ParameterBindingException || e.Exception is CommandNotFoundException).ToList();
                     if (bindingErrors.Count > 0)
                     {
@@ -169,38 +204,12 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
             }
 
             File.Delete(exportPath);
-            _output.WriteLine($"S1: {runs} cmdlet runs over {scenarios.Length} scenarios, {exported.Count(Invocations.ContainsKey)} cmdlets, {leaks.Count} leaks");
+            _output.WriteLine($"S1: {runs} cmdlet runs over {scenarios.Length} scenarios, {exported.Count(Invocations.ContainsKey)} cmdlets, {echoes} answers echoed a secret, {leaks.Count} leaks");
             ReportNotYetExported(exported);
             Assert.True(leaks.Count == 0, "The token leaked:\n" + string.Join("\n", leaks));
             Assert.True(tableProblems.Count == 0, "Fix these invocations in TokenLeakTests.Invocations:\n" + string.Join("\n", tableProblems));
+            Assert.True(silentCanaries.Count == 0, string.Join("\n", silentCanaries));
             Assert.Contains(server.Requests, r => r.Header("Authorization") == "Bearer " + Token); // the token really was in use
-        }
-
-        /// <summary>Answers every request with the Authorization header echoed back: in an error body, or in SSE error frames on stream routes.</summary>
-        private static void EnqueueEcho(FakeLoomcycleServer server, int status)
-        {
-            for (int i = 0; i < 8; i++)
-            {
-                server.Enqueue("*", "/", ctx =>
-                {
-                    string auth = ctx.Request.Headers.Authorization.ToString();
-                    string body = Encoding.UTF8.GetString(ctx.Items.TryGetValue(typeof(byte[]), out object? b) && b is byte[] bytes ? bytes : Array.Empty<byte>());
-                    string echoed = auth + " body=" + body;
-                    bool stream = ctx.Request.Path.Value!.EndsWith("/runs", StringComparison.Ordinal) || ctx.Request.Path.Value!.EndsWith("/messages", StringComparison.Ordinal);
-                    if (stream)
-                    {
-                        string json = System.Text.Json.JsonSerializer.Serialize(new { type = "error", error = "upstream rejected " + echoed });
-                        return Faults.RawSse(Faults.Frame("started", "{\"type\":\"started\"}"), Faults.Frame("error", json), Faults.Frame("error", json))(ctx);
-                    }
-
-                    return status switch
-                    {
-                        400 => Faults.Json(400, "invalid_request", "bad header " + echoed)(ctx),
-                        502 => Faults.Status(502, "text/html", "<html><body><h1>502</h1><pre>" + echoed + "</pre></body></html>")(ctx),
-                        _ => Faults.PlainText(500, "boom: " + echoed)(ctx),
-                    };
-                });
-            }
         }
 
         private void ReportNotYetExported(List<string> exported)

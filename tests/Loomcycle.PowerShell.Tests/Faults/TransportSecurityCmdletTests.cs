@@ -107,11 +107,15 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
 
             ErrorRecord error = Assert.Single(result.AllErrors);
             Assert.Contains("redirected (307)", error.Exception.Message);
-            await Task.Delay(200);
+            // No wait: a followed redirect would have been sent before the cmdlet could report the redirect.
             Assert.Empty(elsewhere.Requests);
         }
 
-        /// <summary>Cmdlets that put an id in the path, keyed by name: the script ($id holds the id) and the route prefix. Validated = the server restricts the id, so anything unusual must be refused before sending.</summary>
+        /// <summary>Cmdlets that put an id in the path, keyed by name (a parameter may follow the name): the script ($id holds
+        /// the id) and the route prefix. Validated = the server restricts the id, so anything unusual must be refused before
+        /// sending; otherwise every id but "." and ".." must reach the server as one escaped segment (a refusal fails).
+        /// Get-LoomcycleMemoryScopeId is not here: its only path value, -Scope, is a [ValidateSet] (agent, user, tenant),
+        /// which <see cref="AFixedSetScopeRefusesPathLikeValuesAtBinding"/> checks; its scope ids come back, never go out.</summary>
         internal static readonly IReadOnlyDictionary<string, (string Script, string Prefix, bool Validated)> PathCmdlets =
             new Dictionary<string, (string, string, bool)>(StringComparer.OrdinalIgnoreCase)
             {
@@ -122,7 +126,7 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
                 ["Restore-LoomcycleSnapshot"] = ("Restore-LoomcycleSnapshot -Id $id -Confirm:$false", "/v1/_snapshots/", false),
                 ["Remove-LoomcycleSnapshot"] = ("Remove-LoomcycleSnapshot -Id $id -Confirm:$false", "/v1/_snapshots/", false),
                 ["Unregister-LoomcycleHook"] = ("Unregister-LoomcycleHook -Id $id -Confirm:$false", "/v1/hooks/", false),
-                ["Get-LoomcycleMemoryScopeId"] = ("Get-LoomcycleMemoryScopeId -Scope $id", "/v1/_memory/scopes/", false),
+                ["Get-LoomcycleMemory -ScopeId"] = ("Get-LoomcycleMemory -Scope agent -ScopeId $id", "/v1/_memory/scopes/agent/", false),
                 ["Get-LoomcycleMemory"] = ("Get-LoomcycleMemory -Scope agent -ScopeId a1 -Key $id", "/v1/_memory/scopes/agent/a1/keys/", false),
                 ["Get-LoomcycleAgent"] = ("Get-LoomcycleAgent -AgentId $id", "/v1/agents/", true),
                 ["Stop-LoomcycleAgent"] = ("Stop-LoomcycleAgent -AgentId $id -Confirm:$false", "/v1/agents/", true),
@@ -133,7 +137,7 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
         private static readonly string[] PathLikeIds = { ".", "..", "a/b", "?x", "#", "%2F", "a b", "../_pause", "日本語", "x?y=z#w", "a\\b" };
 
         [Fact]
-        public async Task IdsThatLookLikePathsAreSentAsOneEscapedSegmentOrRefusedBeforeSending()
+        public async Task IdsThatLookLikePathsAreSentAsOneEscapedSegmentAndOnlyDotSegmentsOrValidatedIdsAreRefused()
         {
             await using var server = await FakeLoomcycleServer.StartAsync();
             using var session = new PowerShellSession();
@@ -142,10 +146,12 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
             List<string> exported = TokenLeakTests.Exported(session);
             var failures = new List<string>();
             int checkedCount = 0;
-            foreach (var (name, (script, prefix, validated)) in PathCmdlets)
+            foreach (var (key, (script, prefix, validated)) in PathCmdlets)
             {
+                string name = key.Split(' ')[0];
                 if (!exported.Contains(name, StringComparer.OrdinalIgnoreCase))
                 {
+                    failures.Add($"{name} is not exported by the built module");
                     continue;
                 }
 
@@ -158,9 +164,14 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
                     bool refused = sent.Count == 0 && result.AllErrors.Any();
                     if (validated || id is "." or "..")
                     {
+                        ErrorRecord? refusal = result.AllErrors.FirstOrDefault();
                         if (!refused)
                         {
-                            failures.Add($"{name} '{id}': expected a refusal before sending, got {sent.Count} requests");
+                            failures.Add($"{key} '{id}': expected a refusal before sending, got {sent.Count} requests");
+                        }
+                        else if (refusal!.CategoryInfo.Category != ErrorCategory.InvalidArgument || !refusal.Exception.Message.Contains(id, StringComparison.Ordinal))
+                        {
+                            failures.Add($"{key} '{id}': refused, but not as an invalid argument naming the id: {refusal.CategoryInfo.Category} {refusal.Exception.Message}");
                         }
 
                         continue;
@@ -168,12 +179,14 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
 
                     if (refused)
                     {
+                        // A free-form id the server accepts must reach it: a refusal here is a bug, not a pass.
+                        failures.Add($"{key} '{id}': refused before sending ({result.AllErrors.First().Exception.Message}), but the server accepts this id");
                         continue;
                     }
 
                     if (sent.Count != 1)
                     {
-                        failures.Add($"{name} '{id}': {sent.Count} requests");
+                        failures.Add($"{key} '{id}': {sent.Count} requests");
                         continue;
                     }
 
@@ -182,16 +195,35 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
                     string segment = path.StartsWith(prefix, StringComparison.Ordinal) ? path.Substring(prefix.Length).Split('/')[0] : "<outside the route>";
                     if (Uri.UnescapeDataString(segment) != id || target.Contains('#'))
                     {
-                        failures.Add($"{name} '{id}': sent as {target}");
+                        failures.Add($"{key} '{id}': sent as {target}");
                     }
                 }
             }
 
             File.Delete(exportPath);
-            var notYet = PathCmdlets.Keys.Where(k => !exported.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList();
-            _output.WriteLine($"S4: {checkedCount} cmdlet/id cases checked; not exported yet: {string.Join(", ", notYet)}");
+            _output.WriteLine($"S4: {checkedCount} cmdlet/id cases checked");
             Assert.True(checkedCount > 0);
             Assert.True(failures.Count == 0, string.Join("\n", failures));
+        }
+
+        [Fact]
+        public async Task AFixedSetScopeRefusesPathLikeValuesAtBinding()
+        {
+            await using var server = await FakeLoomcycleServer.StartAsync();
+            using var session = new PowerShellSession();
+            session.Run($"Connect-Loomcycle {Quote(server.BaseUri.ToString())} -MaximumRetryCount 0").ThrowIfErrors();
+            foreach (string id in PathLikeIds)
+            {
+                var result = session.Run("Get-LoomcycleMemoryScopeId -Scope $id", new Dictionary<string, object?> { ["id"] = id });
+                ErrorRecord error = Assert.Single(result.AllErrors);
+                Assert.IsAssignableFrom<ParameterBindingException>(error.Exception);
+                Assert.Equal("ParameterArgumentValidationError,Loomcycle.PowerShell.Commands.GetLoomcycleMemoryScopeIdCommand", error.FullyQualifiedErrorId);
+            }
+
+            Assert.Empty(server.Requests);
+            var agent = session.Run("Get-LoomcycleMemoryScopeId -Scope agent");
+            agent.ThrowIfErrors();
+            Assert.Equal("GET /v1/_memory/scopes/agent", Assert.Single(server.Wire()));
         }
 
         private static X509Certificate2 SelfSigned()
