@@ -17,6 +17,7 @@ namespace Loomcycle.Benchmarks
     /// <item><c>--smoke</c>: every scenario once, tiny sizes, then exit 0 (CI). A watchdog ends a hung run with exit 3.</item>
     /// <item><c>--measure</c>: the stopwatch measurements at full size (latency distribution, 1 GiB snapshots with peak
     /// memory, sockets, cold-process import) plus throughput ratios.</item>
+    /// <item><c>--profile parse|cmdlet-calls</c>: quick named profiles for diagnosis (see <see cref="Profiles"/>).</item>
     /// <item>anything else goes to BenchmarkDotNet (<c>--filter '*'</c>, <c>--list flat</c> …); <c>--filter '*'</c> then
     /// also runs the measurements BenchmarkDotNet cannot express.</item>
     /// </list>
@@ -30,22 +31,10 @@ namespace Loomcycle.Benchmarks
                 return ImportScenario.Probe(args[1], args[2]);
             }
 
-            if (args.Contains("--diag3"))
+            int profile = Array.IndexOf(args, "--profile");
+            if (profile >= 0)
             {
-                await Diag3.RunAsync();
-                return 0;
-            }
-
-            if (args.Contains("--diag2"))
-            {
-                await Diag2.RunAsync();
-                return 0;
-            }
-
-            if (args.Contains("--diag"))
-            {
-                await Diag.RunAsync(args.Contains("--frame-per-read"));
-                return 0;
+                return await Profiles.RunAsync(profile + 1 < args.Length ? args[profile + 1] : string.Empty, args.Contains("--frame-per-read"));
             }
 
             if (args.Contains("--smoke"))

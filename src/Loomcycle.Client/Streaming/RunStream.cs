@@ -21,8 +21,6 @@ namespace Loomcycle
     {
         private const int MalformedExcerptLength = 200;
 
-        private static readonly byte[] UnicodeEscape = { (byte)'\\', (byte)'u' };
-
         private readonly HttpResponseMessage _response;
         private readonly LoomcycleConnection _connection;
         private readonly IReadOnlyList<string> _secrets;
@@ -170,9 +168,9 @@ namespace Loomcycle
             else
             {
                 _frames.Keep(ev, data);
-                if (!secrets.IsEmpty && data.IndexOf(UnicodeEscape) >= 0)
+                if (!secrets.IsEmpty && secrets.MayHideBehindEscapes(data))
                 {
-                    // Decoded text can spell a secret the raw JSON hid behind \u escapes.
+                    // Decoded text can spell a secret the raw JSON hid behind escapes (\u0041 for A).
                     RedactDecodedFields(ev, secrets);
                 }
             }
