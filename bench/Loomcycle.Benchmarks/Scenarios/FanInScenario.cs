@@ -43,6 +43,9 @@ namespace Loomcycle.Benchmarks.Scenarios
         /// <summary>Milliseconds from each stream's start to its first event, of the last run.</summary>
         public List<double> FirstEventMs { get; } = new();
 
+        /// <summary>Both sides import the module and the bench cmdlets (the Set-BenchArrival counter) in every runspace.</summary>
+        private static readonly string ImportBench = $"Import-Module -Assembly ([{typeof(ReadBenchStreamCommand).FullName}].Assembly)";
+
         public static async Task<FanInScenario> StartAsync(int streams, int deltasPerStream) =>
             new FanInScenario(await BenchServer.StartAsync().ConfigureAwait(false), Corpus.Build(StreamShape.TextDeltas, deltasPerStream), streams);
 
@@ -118,8 +121,8 @@ namespace Loomcycle.Benchmarks.Scenarios
             Runspace ??= HostedRunspace.ForLoomcycle(Server.BaseUri);
             Enqueue();
             object result = Runspace.Run(
-                $"$c = Get-LoomcycleConnection; $m = '{HostedRunspace.LoomcycleManifest}'; " +
-                $"(1..{Streams} | ForEach-Object -ThrottleLimit {Streams} -Parallel {{ Import-Module $using:m; (Invoke-LoomcycleRun -Connection $using:c -Agent chatty -Prompt 1 | Measure-Object).Count }} | Measure-Object -Sum).Sum")[0].BaseObject;
+                $"$c = Get-LoomcycleConnection; $m = '{HostedRunspace.LoomcycleManifest}'; $t = 0; " +
+                $"foreach ($n in (1..{Streams} | ForEach-Object -ThrottleLimit {Streams} -Parallel {{ Import-Module $using:m; {ImportBench}; Invoke-LoomcycleRun -Connection $using:c -Agent chatty -Prompt 1 | Set-BenchArrival }})) {{ $t += $n }}; $t")[0].BaseObject;
             if (Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture) != (long)Streams * Corpus.Events)
             {
                 throw new InvalidOperationException($"ForEach-Object -Parallel read {result} events, expected {Streams * Corpus.Events}.");
@@ -133,8 +136,8 @@ namespace Loomcycle.Benchmarks.Scenarios
             BenchShared.Client = Server.Bare;
             Enqueue();
             object result = Runspace.Run(
-                $"$m = '{HostedRunspace.LoomcycleManifest}'; " +
-                $"(1..{Streams} | ForEach-Object -ThrottleLimit {Streams} -Parallel {{ Import-Module $using:m; Import-Module -Assembly ([{typeof(ReadBenchStreamCommand).FullName}].Assembly); (Read-BenchStream | Measure-Object).Count }} | Measure-Object -Sum).Sum")[0].BaseObject;
+                $"$m = '{HostedRunspace.LoomcycleManifest}'; $t = 0; " +
+                $"foreach ($n in (1..{Streams} | ForEach-Object -ThrottleLimit {Streams} -Parallel {{ Import-Module $using:m; {ImportBench}; Read-BenchStream | Set-BenchArrival }})) {{ $t += $n }}; $t")[0].BaseObject;
             if (Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture) != (long)Streams * Corpus.Events)
             {
                 throw new InvalidOperationException($"ForEach-Object -Parallel (bare) read {result} events, expected {Streams * Corpus.Events}.");

@@ -26,6 +26,7 @@ namespace Loomcycle
         private readonly IReadOnlyList<string> _secrets;
         private readonly SecretSet _secretSet;
         private readonly FrameBytes _frames = new FrameBytes();
+        private readonly LocalClock _clock = new LocalClock();
         private int _started;
 
         internal RunStream(HttpResponseMessage response, LoomcycleConnection connection, string? agent, IReadOnlyList<string> secrets)
@@ -83,7 +84,7 @@ namespace Loomcycle
                     }
 
                     ev.Sequence = ++sequence;
-                    ev.ReceivedAt = DateTimeOffset.Now;
+                    ev.ReceivedAt = _clock.Now();
                     Result.Observe(ev);
                     yield return ev;
                 }

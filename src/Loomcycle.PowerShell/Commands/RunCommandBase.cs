@@ -116,16 +116,53 @@ namespace Loomcycle.PowerShell.Commands
             }
         }
 
-        private async System.Collections.Generic.IAsyncEnumerable<RunEvent> ReadAsync(
+        private System.Collections.Generic.IAsyncEnumerable<RunEvent> ReadAsync(
             LoomcycleConnection connection,
-            [System.Runtime.CompilerServices.EnumeratorCancellation] System.Threading.CancellationToken token,
-            Action<RunResult> onResult)
+            System.Threading.CancellationToken token,
+            Action<RunResult> onResult) =>
+            new OpenedRun(() => StartAsync(connection, token), onResult, token);
+
+        /// <summary>
+        /// Opens the run on the first read, then hands out the stream's own reads unchanged: one async layer per event
+        /// instead of two (an async iterator around the stream's would add a state-machine step to every event).
+        /// </summary>
+        private sealed class OpenedRun : System.Collections.Generic.IAsyncEnumerable<RunEvent>, System.Collections.Generic.IAsyncEnumerator<RunEvent>
         {
-            using RunStream stream = await StartAsync(connection, token).ConfigureAwait(false);
-            onResult(stream.Result);
-            await foreach (RunEvent ev in stream.ReadEventsAsync(token).ConfigureAwait(false))
+            private readonly Func<System.Threading.Tasks.Task<RunStream>> _start;
+            private readonly Action<RunResult> _onResult;
+            private readonly System.Threading.CancellationToken _token;
+            private RunStream? _stream;
+            private System.Collections.Generic.IAsyncEnumerator<RunEvent>? _events;
+
+            public OpenedRun(Func<System.Threading.Tasks.Task<RunStream>> start, Action<RunResult> onResult, System.Threading.CancellationToken token)
             {
-                yield return ev;
+                _start = start;
+                _onResult = onResult;
+                _token = token;
+            }
+
+            public RunEvent Current => _events!.Current;
+
+            public System.Collections.Generic.IAsyncEnumerator<RunEvent> GetAsyncEnumerator(System.Threading.CancellationToken cancellationToken = default) => this;
+
+            public ValueTask<bool> MoveNextAsync() => _events is not null ? _events.MoveNextAsync() : new ValueTask<bool>(OpenAsync());
+
+            public async ValueTask DisposeAsync()
+            {
+                if (_events is not null)
+                {
+                    await _events.DisposeAsync().ConfigureAwait(false);
+                }
+
+                _stream?.Dispose();
+            }
+
+            private async System.Threading.Tasks.Task<bool> OpenAsync()
+            {
+                _stream = await _start().ConfigureAwait(false);
+                _onResult(_stream.Result);
+                _events = _stream.ReadEventsAsync(_token).GetAsyncEnumerator(_token);
+                return await _events.MoveNextAsync().ConfigureAwait(false);
             }
         }
 

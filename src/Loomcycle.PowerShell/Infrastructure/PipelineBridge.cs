@@ -30,10 +30,18 @@ namespace Loomcycle.PowerShell
         /// <summary>Bridge workers still running in this process (tests check that a stopped pipeline leaves none behind).</summary>
         internal static int ActiveWorkers => Volatile.Read(ref _activeWorkers);
 
+        // One of each per cmdlet invocation, reused by every ProcessRecord (a pipeline of 10 000 ids makes 10 000 calls).
+        private Waiter? _waiter;
+        private CallFlow? _flow;
+
         public PipelineBridge(LoomcycleCmdlet cmdlet)
         {
             _cmdlet = cmdlet;
         }
+
+        private Waiter SharedWaiter => _waiter ??= new Waiter(_cmdlet);
+
+        private CallFlow Flow => _flow ??= new CallFlow(SharedWaiter.Post, _cmdlet);
 
         private enum Kind
         {
@@ -49,8 +57,8 @@ namespace Loomcycle.PowerShell
         /// </summary>
         public T Invoke<T>(Func<CancellationToken, Task<T>> call)
         {
-            var waiter = new Waiter(_cmdlet);
-            var flow = new CallFlow(waiter.Post, _cmdlet);
+            Waiter waiter = SharedWaiter;
+            CallFlow flow = Flow;
             Interlocked.Increment(ref _activeWorkers);
             Task<T> task;
             try
@@ -102,8 +110,8 @@ namespace Loomcycle.PowerShell
         public void Drive<T>(Func<CancellationToken, IAsyncEnumerable<T>> source, Action<T> onItem)
         {
             CancellationToken token = _cmdlet.StopToken;
-            var waiter = new Waiter(_cmdlet);
-            var flow = new CallFlow(waiter.Post, _cmdlet);
+            Waiter waiter = SharedWaiter;
+            CallFlow flow = Flow;
             Interlocked.Increment(ref _activeWorkers);
             IAsyncEnumerator<T>? items = null;
             ValueTask<bool> next = default;
@@ -322,9 +330,10 @@ namespace Loomcycle.PowerShell
             // No spinning: the pipeline thread sleeps only when the source waits for the network, where spinning burns
             // a core for nothing (the engine's own work never makes it wait).
             private readonly ManualResetEventSlim _signal = new ManualResetEventSlim(false, 0);
-            private readonly ConcurrentQueue<Message> _diagnostics = new ConcurrentQueue<Message>();
             private readonly LoomcycleCmdlet _cmdlet;
             private readonly Action _wake;
+            private ConcurrentQueue<Message>? _diagnostics;
+            private bool _stopRegistered;
 
             public Waiter(LoomcycleCmdlet cmdlet)
             {
@@ -334,14 +343,18 @@ namespace Loomcycle.PowerShell
 
             public void Post(Kind kind, string text)
             {
-                _diagnostics.Enqueue(new Message(kind, text));
+                ConcurrentQueue<Message> queue = Volatile.Read(ref _diagnostics)
+                    ?? Interlocked.CompareExchange(ref _diagnostics, new ConcurrentQueue<Message>(), null)
+                    ?? _diagnostics!;
+                queue.Enqueue(new Message(kind, text));
                 _signal.Set();
             }
 
             /// <summary>Writes the diagnostics posted so far (pipeline thread only).</summary>
             public void Drain()
             {
-                while (!_diagnostics.IsEmpty && _diagnostics.TryDequeue(out Message message))
+                ConcurrentQueue<Message>? queue = Volatile.Read(ref _diagnostics);
+                while (queue is not null && !queue.IsEmpty && queue.TryDequeue(out Message message))
                 {
                     switch (message.Kind)
                     {
@@ -413,8 +426,16 @@ namespace Loomcycle.PowerShell
 
             private void Sleep(CancellationToken stop)
             {
-                _signal.Wait(stop);
+                if (!_stopRegistered)
+                {
+                    // Once per invocation (the stop token lives as long as the cmdlet), not once per wait.
+                    stop.Register(static state => ((ManualResetEventSlim)state!).Set(), _signal);
+                    _stopRegistered = true;
+                }
+
+                _signal.Wait();
                 _signal.Reset();
+                stop.ThrowIfCancellationRequested();
                 Drain();
             }
         }
