@@ -15,14 +15,12 @@ namespace Loomcycle.Benchmarks.Infrastructure
     {
         public static async Task<Cost> MeasureAsync(Func<Task> operation)
         {
-            using Process self = Process.GetCurrentProcess();
             long allocated = GC.GetTotalAllocatedBytes(precise: false);
-            TimeSpan cpu = self.TotalProcessorTime;
+            double cpu = CpuClock.ProcessMs();
             var watch = Stopwatch.StartNew();
             await operation().ConfigureAwait(false);
             double wall = watch.Elapsed.TotalMilliseconds;
-            self.Refresh();
-            return new Cost(wall, (self.TotalProcessorTime - cpu).TotalMilliseconds, GC.GetTotalAllocatedBytes(precise: false) - allocated);
+            return new Cost(wall, CpuClock.ProcessMs() - cpu, GC.GetTotalAllocatedBytes(precise: false) - allocated);
         }
     }
 

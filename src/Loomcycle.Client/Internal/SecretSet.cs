@@ -16,8 +16,9 @@ namespace Loomcycle
         private readonly string[] _forms;
         private readonly byte[][] _utf8Forms;
 
-        // Every character of every secret: an escape in a frame can hide a secret only if it decodes to one of them.
-        private readonly HashSet<char> _chars = new HashSet<char>();
+        private static readonly byte[] UnicodeEscape = { (byte)'\\', (byte)'u' };
+
+        // A secret holds a character JSON may write with a short escape (\" \\ \/ \b \f \n \r \t).
         private readonly bool _shortEscapable;
 
         private SecretSet(string[] forms, IReadOnlyList<string> secrets)
@@ -29,8 +30,7 @@ namespace Loomcycle
                 {
                     foreach (char c in secret)
                     {
-                        _chars.Add(c);
-                        _shortEscapable |= ShortEscapeOf(c) != 0;
+                        _shortEscapable |= HasShortEscape(c);
                     }
                 }
             }
@@ -65,93 +65,16 @@ namespace Loomcycle
         }
 
         /// <summary>
-        /// True when some JSON escape in <paramref name="utf8"/> (<c>\uXXXX</c>, or <c>\"</c>, <c>\/</c>, <c>\n</c> …) decodes
-        /// to a character of a secret: only then can the decoded text spell a secret that no masked form found in the raw
-        /// bytes, and the decoded fields need masking too. (Tool output is full of <c>\u003c</c>, <c>\t</c> and <c>\"</c>; a
-        /// token is rarely made of those characters.)
+        /// True when <paramref name="utf8"/> holds a JSON escape that can decode to a character of a secret: a <c>\u</c>
+        /// escape (any character), or, when a secret holds a character JSON may write as <c>\"</c>, <c>\\</c>, <c>\/</c>,
+        /// <c>\n</c> …, any backslash. Only then can the decoded text spell a secret that no masked form found in the raw
+        /// bytes, and the decoded fields need masking too. One vectorized search per frame.
         /// </summary>
-        public bool MayHideBehindEscapes(ReadOnlySpan<byte> utf8)
-        {
-            int offset = 0;
-            while (true)
-            {
-                int found = utf8.Slice(offset).IndexOf((byte)'\\');
-                if (found < 0 || offset + found + 1 >= utf8.Length)
-                {
-                    return false;
-                }
+        public bool MayHideBehindEscapes(ReadOnlySpan<byte> utf8) =>
+            _shortEscapable ? utf8.IndexOf((byte)'\\') >= 0 : utf8.IndexOf(UnicodeEscape) >= 0;
 
-                int at = offset + found;
-                byte kind = utf8[at + 1];
-                if (kind == (byte)'u')
-                {
-                    if (at + 6 > utf8.Length || !TryHex(utf8.Slice(at + 2, 4), out char decoded) || _chars.Contains(decoded))
-                    {
-                        return true; // a secret's character, or an escape this check cannot read: mask to be safe
-                    }
-
-                    offset = at + 6;
-                }
-                else
-                {
-                    if (_shortEscapable && _chars.Contains(FromShortEscape(kind)))
-                    {
-                        return true;
-                    }
-
-                    offset = at + 2; // also skips the second backslash of \\
-                }
-            }
-        }
-
-        private static bool TryHex(ReadOnlySpan<byte> hex, out char value)
-        {
-            int v = 0;
-            foreach (byte b in hex)
-            {
-                int digit = b >= (byte)'0' && b <= (byte)'9' ? b - '0'
-                    : b >= (byte)'a' && b <= (byte)'f' ? b - 'a' + 10
-                    : b >= (byte)'A' && b <= (byte)'F' ? b - 'A' + 10
-                    : -1;
-                if (digit < 0)
-                {
-                    value = '\0';
-                    return false;
-                }
-
-                v = (v << 4) | digit;
-            }
-
-            value = (char)v;
-            return true;
-        }
-
-        /// <summary>The escape letter JSON may write <paramref name="c"/> with (0: none).</summary>
-        private static char ShortEscapeOf(char c) => c switch
-        {
-            '"' => '"',
-            '\\' => '\\',
-            '/' => '/',
-            '\b' => 'b',
-            '\f' => 'f',
-            '\n' => 'n',
-            '\r' => 'r',
-            '\t' => 't',
-            _ => '\0',
-        };
-
-        private static char FromShortEscape(byte kind) => kind switch
-        {
-            (byte)'"' => '"',
-            (byte)'\\' => '\\',
-            (byte)'/' => '/',
-            (byte)'b' => '\b',
-            (byte)'f' => '\f',
-            (byte)'n' => '\n',
-            (byte)'r' => '\r',
-            (byte)'t' => '\t',
-            _ => '\uFFFF',
-        };
+        /// <summary>True when JSON may write <paramref name="c"/> with a short escape.</summary>
+        private static bool HasShortEscape(char c) => c == '"' || c == '\\' || c == '/' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t';
 
         /// <summary>The same result as <see cref="SecretRedactor.Redact"/> with the secrets this set was built from.</summary>
         public string? Redact(string? text)
