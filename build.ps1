@@ -72,7 +72,8 @@ foreach ($step in $Task) {
             if ($LASTEXITCODE -ne 0) { throw "Pester failed with exit code $LASTEXITCODE." }
         }
         'Package' {
-            $version = (Import-PowerShellDataFile (Join-Path $root 'Loomcycle.psd1')).ModuleVersion
+            # Not Import-PowerShellDataFile: the manifest picks its root module with an if on $PSEdition.
+            $version = (Test-ModuleManifest (Join-Path $module 'Loomcycle.psd1')).Version.ToString(3)
             $target = Join-Path $root "out/package/Loomcycle/$version"
             if (Test-Path $target) { Remove-Item $target -Recurse -Force }
             New-Item -ItemType Directory -Path $target -Force | Out-Null

@@ -31,6 +31,29 @@ namespace Loomcycle.Benchmarks
                 return ImportScenario.Probe(args[1], args[2]);
             }
 
+            if (args.Length >= 2 && args[0] == "--import-compare")
+            {
+                // Cold-process import of each manifest given, interleaved: `--import-compare <rounds> <psd1> <psd1> …`.
+                int rounds = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+                var results = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.List<(double, double, double)>>();
+                for (int i = 0; i < rounds; i++)
+                {
+                    foreach (string manifest in args.Skip(2))
+                    {
+                        string first = manifest.Contains("EmptyModule", StringComparison.Ordinal) ? "Get-BenchEmpty" : "Get-LoomcycleConnection";
+                        (results.TryGetValue(manifest, out var list) ? list : results[manifest] = new()).Add(ImportScenario.ColdWithCpu(manifest, first));
+                    }
+                }
+
+                foreach (var (manifest, list) in results)
+                {
+                    Console.WriteLine(FormattableString.Invariant(
+                        $"{manifest}: import median {Infrastructure.Stats.Median(list.Select(r => r.Item1).ToList()):0.0} ms wall, {Infrastructure.Stats.Median(list.Select(r => r.Item3).ToList()):0.0} ms CPU; first command {Infrastructure.Stats.Median(list.Select(r => r.Item2).ToList()):0.0} ms"));
+                }
+
+                return 0;
+            }
+
             int profile = Array.IndexOf(args, "--profile");
             if (profile >= 0)
             {
