@@ -29,27 +29,57 @@ namespace Loomcycle.Benchmarks
     /// </summary>
     public static class Measurements
     {
-        public static async Task<int> RunAsync(Sizes sizes, bool throughput)
+        /// <param name="only">Scenario numbers to run (<c>--scenarios 1,2,7</c>); null runs all.</param>
+        public static async Task<int> RunAsync(Sizes sizes, bool throughput, ISet<int>? only = null)
         {
+            Console.WriteLine(FormattableString.Invariant($"# Load average at start: {LoadAverage()}"));
             Console.WriteLine($"# Loomcycle benchmarks, {sizes.Name} measurements: {Machine.Describe()}");
             if (sizes == Sizes.Smoke)
             {
                 Console.WriteLine("# Smoke sizes prove every scenario runs; they are too small for the verdicts below to mean anything (see bench/README.md).");
             }
             var goals = new List<string>();
-            if (throughput)
+            bool Run(int scenario) => only is null || only.Contains(scenario);
+            if (throughput && Run(1))
             {
                 await StreamAsync(sizes, StreamShape.TextDeltas, sizes.TextDeltas, goals).ConfigureAwait(false);
                 await StreamAsync(sizes, StreamShape.ToolResults, sizes.ToolResults, goals).ConfigureAwait(false);
+            }
+
+            if (throughput && Run(2))
+            {
                 await PipelineAsync(sizes, goals).ConfigureAwait(false);
             }
 
-            await LatencyAsync(sizes, goals).ConfigureAwait(false);
-            await SnapshotsAsync(sizes, goals).ConfigureAwait(false);
-            await SmallRequestsAsync(sizes, goals, timeThem: throughput).ConfigureAwait(false);
-            await ImportAsync(sizes, goals).ConfigureAwait(false);
-            await FanInAsync(sizes, goals).ConfigureAwait(false);
-            Console.WriteLine("[8] Watch-LoomcycleAgent / Invoke-LoomcycleBatch / Sync-LoomcycleDefinition: not on this branch yet (see bench/README.md, scenario 8).");
+            if (Run(3))
+            {
+                await LatencyAsync(sizes, goals).ConfigureAwait(false);
+            }
+
+            if (Run(4))
+            {
+                await SnapshotsAsync(sizes, goals).ConfigureAwait(false);
+            }
+
+            if (Run(5))
+            {
+                await SmallRequestsAsync(sizes, goals, timeThem: throughput).ConfigureAwait(false);
+            }
+
+            if (Run(6))
+            {
+                await ImportAsync(sizes, goals).ConfigureAwait(false);
+            }
+
+            if (Run(7))
+            {
+                await FanInAsync(sizes, goals).ConfigureAwait(false);
+            }
+
+            if (Run(8))
+            {
+                Console.WriteLine("[8] Watch-LoomcycleAgent / Invoke-LoomcycleBatch / Sync-LoomcycleDefinition: not on this branch yet (see bench/README.md, scenario 8).");
+            }
 
             Console.WriteLine();
             Console.WriteLine("## Goals");
@@ -58,7 +88,21 @@ namespace Loomcycle.Benchmarks
                 Console.WriteLine("- " + goal);
             }
 
+            Console.WriteLine(FormattableString.Invariant($"# Load average at end: {LoadAverage()}"));
+
             return 0;
+        }
+
+        private static string LoadAverage()
+        {
+            try
+            {
+                return System.IO.File.Exists("/proc/loadavg") ? System.IO.File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+            }
+            catch (System.IO.IOException)
+            {
+                return "n/a";
+            }
         }
 
         private static string Verdict(bool met) => met ? "MET" : "MISSED";

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -75,7 +76,11 @@ namespace Loomcycle.Benchmarks
 
             if (args.Contains("--measure"))
             {
-                return await Measurements.RunAsync(Sizes.Full, throughput: true);
+                int pick = Array.IndexOf(args, "--scenarios");
+                ISet<int>? only = pick >= 0 && pick + 1 < args.Length
+                    ? args[pick + 1].Split(',').Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet()
+                    : null;
+                return await Measurements.RunAsync(Sizes.Full, throughput: true, only);
             }
 
             IConfig config = DefaultConfig.Instance
