@@ -1,7 +1,9 @@
 @{
     # The module version lives here and only here; Directory.Build.props reads it for every assembly.
     ModuleVersion        = '0.2.0'
-    RootModule           = 'Loomcycle.psm1'
+    # The edition picks its build here, with no script module: a script costs a cold process ~100 ms of parser and
+    # compiler start-up (issue 15). Manifests may read $PSEdition (Windows PowerShell 5.1 included).
+    RootModule           = if ($PSEdition -eq 'Core') { 'bin/Core/Loomcycle.PowerShell.dll' } else { 'bin/Desktop/Loomcycle.PowerShell.dll' }
     GUID                 = '13e5f9a8-79ad-4a4b-9caf-1950642cc6e7'
     Author               = 'Loomcycle.PowerShell contributors'
     CompanyName          = 'Loomcycle.PowerShell'

@@ -56,11 +56,16 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "$File $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
+# The version, read as Directory.Build.props reads it (Import-PowerShellDataFile refuses the manifest's if on $PSEdition).
+function Get-ModuleVersion([string] $ManifestPath) {
+    [regex]::Match((Get-Content $ManifestPath -Raw), "ModuleVersion\s*=\s*'([0-9.]+)'").Groups[1].Value
+}
+
 # The module as it ships: out/Loomcycle without debug symbols, its manifest carrying the CHANGELOG section of its
 # version as ReleaseNotes. Returns the staged folder (named Loomcycle, as Publish-PSResource wants).
 function Save-StagedModule {
     $manifestPath = Join-Path $root 'Loomcycle.psd1'
-    $version = (Import-PowerShellDataFile $manifestPath).ModuleVersion
+    $version = Get-ModuleVersion $manifestPath
     $staged = Join-Path $root 'out/package/Loomcycle'
     if (Test-Path $staged) { Remove-Item $staged -Recurse -Force }
     New-Item -ItemType Directory -Path $staged -Force | Out-Null
@@ -94,7 +99,7 @@ function Publish-StagedModule {
         $publish = @{ Path = $Path; Repository = $Repository }
         if ($ApiKey) { $publish.ApiKey = $ApiKey }
         Publish-PSResource @publish
-        $version = (Import-PowerShellDataFile (Join-Path $Path 'Loomcycle.psd1')).ModuleVersion
+        $version = Get-ModuleVersion (Join-Path $Path 'Loomcycle.psd1')
         Write-Host "Published Loomcycle $version to '$Repository'$(if (-not $registered) { " ($RepositoryPath)" })"
     }
     finally {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -17,6 +18,7 @@ namespace Loomcycle.Benchmarks
     /// <item><c>--smoke</c>: every scenario once, tiny sizes, then exit 0 (CI). A watchdog ends a hung run with exit 3.</item>
     /// <item><c>--measure</c>: the stopwatch measurements at full size (latency distribution, 1 GiB snapshots with peak
     /// memory, sockets, cold-process import) plus throughput ratios.</item>
+    /// <item><c>--profile parse|cmdlet-calls</c>: quick named profiles for diagnosis (see <see cref="Profiles"/>).</item>
     /// <item>anything else goes to BenchmarkDotNet (<c>--filter '*'</c>, <c>--list flat</c> …); <c>--filter '*'</c> then
     /// also runs the measurements BenchmarkDotNet cannot express.</item>
     /// </list>
@@ -30,22 +32,33 @@ namespace Loomcycle.Benchmarks
                 return ImportScenario.Probe(args[1], args[2]);
             }
 
-            if (args.Contains("--diag3"))
+            if (args.Length >= 2 && args[0] == "--import-compare")
             {
-                await Diag3.RunAsync();
+                // Cold-process import of each manifest given, interleaved: `--import-compare <rounds> <psd1> <psd1> …`.
+                int rounds = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+                var results = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.List<(double, double, double)>>();
+                for (int i = 0; i < rounds; i++)
+                {
+                    foreach (string manifest in args.Skip(2))
+                    {
+                        string first = manifest.Contains("EmptyModule", StringComparison.Ordinal) ? "Get-BenchEmpty" : "Get-LoomcycleConnection";
+                        (results.TryGetValue(manifest, out var list) ? list : results[manifest] = new()).Add(ImportScenario.ColdWithCpu(manifest, first));
+                    }
+                }
+
+                foreach (var (manifest, list) in results)
+                {
+                    Console.WriteLine(FormattableString.Invariant(
+                        $"{manifest}: import median {Infrastructure.Stats.Median(list.Select(r => r.Item1).ToList()):0.0} ms wall, {Infrastructure.Stats.Median(list.Select(r => r.Item3).ToList()):0.0} ms CPU; first command {Infrastructure.Stats.Median(list.Select(r => r.Item2).ToList()):0.0} ms"));
+                }
+
                 return 0;
             }
 
-            if (args.Contains("--diag2"))
+            int profile = Array.IndexOf(args, "--profile");
+            if (profile >= 0)
             {
-                await Diag2.RunAsync();
-                return 0;
-            }
-
-            if (args.Contains("--diag"))
-            {
-                await Diag.RunAsync(args.Contains("--frame-per-read"));
-                return 0;
+                return await Profiles.RunAsync(profile + 1 < args.Length ? args[profile + 1] : string.Empty, args.Contains("--frame-per-read"));
             }
 
             if (args.Contains("--smoke"))
@@ -63,7 +76,11 @@ namespace Loomcycle.Benchmarks
 
             if (args.Contains("--measure"))
             {
-                return await Measurements.RunAsync(Sizes.Full, throughput: true);
+                int pick = Array.IndexOf(args, "--scenarios");
+                ISet<int>? only = pick >= 0 && pick + 1 < args.Length
+                    ? args[pick + 1].Split(',').Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet()
+                    : null;
+                return await Measurements.RunAsync(Sizes.Full, throughput: true, only);
             }
 
             IConfig config = DefaultConfig.Instance

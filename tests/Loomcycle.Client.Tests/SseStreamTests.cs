@@ -231,6 +231,28 @@ namespace Loomcycle.Client.Tests
         }
 
         [Fact]
+        public async Task EventData_OfManyFramesAcrossSharedBlocks_IsEachFramesJsonExactly()
+        {
+            // Small frames share 8 KiB blocks and large ones get their own array; every event must still read back its
+            // own frame, byte for byte (multi-byte UTF-8 included), whether Data is read early, late or never.
+            var frames = new List<string>();
+            for (int i = 0; i < 600; i++)
+            {
+                string text = i % 97 == 0 ? new string('é', 900 + i) : "tök" + i + " ✓";
+                frames.Add("{\"type\":\"text\",\"text\":\"" + text + "\",\"n\":" + i + "}");
+            }
+
+            var (events, _) = await RunAsync(string.Concat(frames.Select(f => "event: text\ndata: " + f + "\n\n")));
+
+            Assert.Equal(frames.Count, events.Count);
+            for (int i = events.Count - 1; i >= 0; i--)
+            {
+                Assert.Equal(frames[i], events[i].Data);
+                Assert.Same(events[i].Data, events[i].Data); // decoded once
+            }
+        }
+
+        [Fact]
         public async Task EventData_IsTheFramesJsonExactly()
         {
             const string json = "{\"type\":\"text\",\"text\":\"\\u003cb\\u003e\",\"extra\":{ \"spaced\" : true }}";

@@ -13,13 +13,26 @@ namespace Loomcycle.PowerShell.Tests
     {
         private static string ModuleFolder => Path.GetDirectoryName(PowerShellSession.ModuleManifest)!;
 
-        /// <summary>The manifest's hashtable, read the way PowerShell reads data files (no code runs).</summary>
+        /// <summary>
+        /// The manifest's hashtable, read the way PowerShell reads data files (no code runs). A value chosen by an if on
+        /// $PSEdition (RootModule) reads as every string it can be.
+        /// </summary>
         public static Hashtable ReadManifest(string path)
         {
             ScriptBlockAst ast = Parser.ParseFile(path, out _, out ParseError[] errors);
             Assert.Empty(errors);
             var table = (HashtableAst)ast.Find(a => a is HashtableAst, searchNestedScriptBlocks: false)!;
-            return (Hashtable)table.SafeGetValue();
+            var result = new Hashtable(StringComparer.OrdinalIgnoreCase);
+            foreach (var (key, value) in table.KeyValuePairs)
+            {
+                string name = ((StringConstantExpressionAst)key).Value;
+                result[name] = value is PipelineAst pipeline && pipeline.GetPureExpression() is ExpressionAst expression
+                    ? expression.SafeGetValue()
+                    : value.FindAll(a => a is StringConstantExpressionAst s && s.StringConstantType != StringConstantType.BareWord && s.Parent is not BinaryExpressionAst, searchNestedScriptBlocks: true)
+                        .Select(a => ((StringConstantExpressionAst)a).Value).ToArray();
+            }
+
+            return result;
         }
 
         private static string[] Strings(object? value) =>
@@ -94,7 +107,7 @@ namespace Loomcycle.PowerShell.Tests
         public void EveryFileTheManifestNamesIsInTheModuleFolder()
         {
             Hashtable manifest = ReadManifest(PowerShellSession.ModuleManifest);
-            var named = Strings(manifest["FormatsToProcess"]).Concat(Strings(manifest["TypesToProcess"])).Append((string)manifest["RootModule"]!).ToList();
+            var named = Strings(manifest["FormatsToProcess"]).Concat(Strings(manifest["TypesToProcess"])).Concat(Strings(manifest["RootModule"])).ToList();
             Assert.Contains("Loomcycle.format.ps1xml", named);
             Assert.Contains("Loomcycle.types.ps1xml", named);
             Assert.All(named, file => Assert.True(File.Exists(Path.Combine(ModuleFolder, file)), file + " is named by the manifest but not in " + ModuleFolder));

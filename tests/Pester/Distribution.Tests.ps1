@@ -11,7 +11,7 @@ BeforeAll {
     $script:repoPath = Join-Path $work 'repository'
     $script:installPath = Join-Path $work 'Modules with spaces – ü ñ 模块'
     New-Item -ItemType Directory -Path $repoPath, $installPath -Force | Out-Null
-    $script:version = [version] (Import-PowerShellDataFile (Join-Path $RepoRoot 'Loomcycle.psd1')).ModuleVersion
+    $script:version = [version] [regex]::Match((Get-Content (Join-Path $RepoRoot 'Loomcycle.psd1') -Raw), "ModuleVersion\s*=\s*'([0-9.]+)'").Groups[1].Value
     $script:nextVersion = [version]::new($version.Major, $version.Minor, [Math]::Max(0, $version.Build) + 1)
 
     # A fresh pwsh whose module path holds only the install folder (and pwsh's own modules): import by name.

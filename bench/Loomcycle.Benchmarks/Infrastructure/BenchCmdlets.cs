@@ -1,6 +1,12 @@
 using System;
 using System.Diagnostics;
+using System.IO;
 using System.Management.Automation;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
+using System.Text;
+using System.Text.Json;
 using System.Threading;
 
 namespace Loomcycle.Benchmarks.Infrastructure
@@ -16,6 +22,9 @@ namespace Loomcycle.Benchmarks.Infrastructure
 
         /// <summary>Called once by Set-BenchArrival on the first object (releases the held server stream).</summary>
         public static Action? OnFirstArrival;
+
+        /// <summary>The plain HttpClient Read-BenchStream reads with (the bench server's bare client).</summary>
+        public static HttpClient? Client;
 
         public static void Reset(Action? onFirstArrival)
         {
@@ -34,6 +43,36 @@ namespace Loomcycle.Benchmarks.Infrastructure
             for (int i = 0; i < objects.Length; i++)
             {
                 WriteObject(objects[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The pipeline baseline of issue 15: a compiled cmdlet doing the bare loop on the pipeline thread — POST /v1/runs with
+    /// HttpClient, SseParser over the response, System.Text.Json (source-generated RunEvent) — and writing each event.
+    /// No masking, no Data, no idle timeout, no Ctrl+C: the floor the module is measured against.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Read, "BenchStream")]
+    public sealed class ReadBenchStreamCommand : PSCmdlet
+    {
+        private static readonly byte[] RunBody = Encoding.UTF8.GetBytes("{\"agent\":\"chatty\",\"prompt\":\"1\"}");
+
+        protected override void ProcessRecord()
+        {
+            HttpClient client = BenchShared.Client ?? throw new InvalidOperationException("BenchShared.Client is not set.");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/runs") { Content = new ByteArrayContent(RunBody) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Accept.ParseAdd("text/event-stream");
+            using HttpResponseMessage response = client.Send(request, HttpCompletionOption.ResponseHeadersRead);
+            response.EnsureSuccessStatusCode();
+            using Stream body = response.Content.ReadAsStream();
+            SseParser<RunEvent?> parser = SseParser.Create(body, static (type, data) => JsonSerializer.Deserialize(data, LoomcycleJsonContext.Default.RunEvent));
+            foreach (SseItem<RunEvent?> item in parser.Enumerate())
+            {
+                if (item.Data is not null)
+                {
+                    WriteObject(item.Data);
+                }
             }
         }
     }

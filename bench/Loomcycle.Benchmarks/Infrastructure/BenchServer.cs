@@ -12,13 +12,17 @@ namespace Loomcycle.Benchmarks.Infrastructure
         private BenchServer(FakeLoomcycleServer server)
         {
             Server = server;
-            Connection = new LoomcycleConnection(new LoomcycleConnectionOptions { BaseUri = server.BaseUri });
+            // With a token, as users run it: the engine then searches every frame for it (secret masking).
+            Connection = new LoomcycleConnection(new LoomcycleConnectionOptions { BaseUri = server.BaseUri, Token = TokenSecure() });
             Bare = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
             {
                 BaseAddress = server.BaseUri,
                 Timeout = TimeSpan.FromMinutes(10),
             };
         }
+
+        /// <summary>The bearer token the engine's connections use (the fake server does not ask for one; the engine masks it).</summary>
+        public const string Token = "lc_bench_token_0123456789abcdef";
 
         public FakeLoomcycleServer Server { get; }
 
@@ -39,6 +43,18 @@ namespace Loomcycle.Benchmarks.Infrastructure
 
         /// <summary>The next POST /v1/runs answers with this handler (one-shot).</summary>
         public void NextRun(Func<HttpContext, Task> handler) => Server.Enqueue("POST", "/v1/runs", handler);
+
+        public static System.Security.SecureString TokenSecure()
+        {
+            var secure = new System.Security.SecureString();
+            foreach (char c in Token)
+            {
+                secure.AppendChar(c);
+            }
+
+            secure.MakeReadOnly();
+            return secure;
+        }
 
         public async ValueTask DisposeAsync()
         {

@@ -61,7 +61,8 @@ namespace Loomcycle.Benchmarks.Infrastructure
             var rs = new HostedRunspace();
             rs.Run($"Import-Module '{LoomcycleManifest}' -ErrorAction Stop");
             rs.Run($"Import-Module -Assembly ([{typeof(WriteBenchObjectCommand).FullName}].Assembly) -ErrorAction Stop");
-            rs.Run($"Connect-Loomcycle -BaseUrl '{baseUri}'");
+            rs.Runspace.SessionStateProxy.SetVariable("benchToken", BenchServer.TokenSecure());
+            rs.Run($"Connect-Loomcycle -BaseUrl '{baseUri}' -Token $benchToken");
             return rs;
         }
 

@@ -27,16 +27,25 @@ namespace Loomcycle.Benchmarks.Scenarios
         public static int Probe(string manifest, string firstCommand)
         {
             using var rs = new HostedRunspace();
+            double cpu = CpuClock.ProcessMs();
             double import = Import(rs, manifest);
+            double importCpu = CpuClock.ProcessMs() - cpu;
             var watch = Stopwatch.StartNew();
             rs.Run(firstCommand + " | Out-Null");
             double first = watch.Elapsed.TotalMilliseconds;
-            Console.WriteLine(FormattableString.Invariant($"IMPORT_MS={import:0.000} FIRST_MS={first:0.000}"));
+            Console.WriteLine(FormattableString.Invariant($"IMPORT_MS={import:0.000} FIRST_MS={first:0.000} IMPORT_CPU_MS={importCpu:0.000}"));
             return 0;
         }
 
         /// <summary>Runs the probe in a new process; returns (import ms, first command ms).</summary>
         public static (double Import, double First) Cold(string manifest, string firstCommand)
+        {
+            var (import, first, _) = ColdWithCpu(manifest, firstCommand);
+            return (import, first);
+        }
+
+        /// <summary>As <see cref="Cold"/>, plus the process CPU time the import took (robust on a loaded machine).</summary>
+        public static (double Import, double First, double ImportCpu) ColdWithCpu(string manifest, string firstCommand)
         {
             string self = typeof(ImportScenario).Assembly.Location;
             string host = Environment.ProcessPath ?? "dotnet";
@@ -68,7 +77,7 @@ namespace Loomcycle.Benchmarks.Scenarios
                 if (line.StartsWith("IMPORT_MS=", StringComparison.Ordinal))
                 {
                     string[] parts = line.Trim().Split(' ');
-                    return (double.Parse(parts[0].Substring(10), CultureInfo.InvariantCulture), double.Parse(parts[1].Substring(9), CultureInfo.InvariantCulture));
+                    return (double.Parse(parts[0].Substring(10), CultureInfo.InvariantCulture), double.Parse(parts[1].Substring(9), CultureInfo.InvariantCulture), double.Parse(parts[2].Substring(14), CultureInfo.InvariantCulture));
                 }
             }
 

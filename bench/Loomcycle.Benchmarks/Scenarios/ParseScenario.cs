@@ -15,7 +15,7 @@ namespace Loomcycle.Benchmarks.Scenarios
     /// </summary>
     public sealed class ParseScenario : IDisposable
     {
-        private readonly LoomcycleConnection _connection = new(new LoomcycleConnectionOptions { BaseUri = new Uri("http://127.0.0.1:9/") });
+        private readonly LoomcycleConnection _connection = new(new LoomcycleConnectionOptions { BaseUri = new Uri("http://127.0.0.1:9/"), Token = BenchServer.TokenSecure() });
 
         public ParseScenario(StreamShape shape, int scale, int toolResultBytes = 256 * 1024, bool framePerRead = false)
         {

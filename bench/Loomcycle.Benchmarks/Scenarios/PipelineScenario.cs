@@ -7,8 +7,9 @@ using Microsoft.AspNetCore.Http;
 namespace Loomcycle.Benchmarks.Scenarios
 {
     /// <summary>
-    /// Scenario 2: `Invoke-LoomcycleRun … | Out-Null` in a hosted runspace, against a minimal compiled cmdlet that
-    /// writes the same number of pre-built RunEvent objects (`Write-BenchObject | Out-Null`).
+    /// Scenario 2: `Invoke-LoomcycleRun … | Out-Null` in a hosted runspace, against a compiled cmdlet that reads the same
+    /// stream with the bare loop on the pipeline thread and writes each event (`Read-BenchStream | Out-Null`); and, for
+    /// reference, one that writes as many pre-built RunEvent objects (`Write-BenchObject | Out-Null`).
     /// </summary>
     public sealed class PipelineScenario : IAsyncDisposable
     {
@@ -21,6 +22,7 @@ namespace Loomcycle.Benchmarks.Scenarios
             Runspace = runspace;
             _handler = Faults.RawSse(corpus.Chunks);
             BenchShared.Objects = corpus.ParseAll();
+            BenchShared.Client = server.Bare;
         }
 
         public BenchServer Server { get; }
@@ -41,6 +43,13 @@ namespace Loomcycle.Benchmarks.Scenarios
             Runspace.Run("Write-BenchObject | Out-Null");
         }
 
+        /// <summary>The baseline of issue 15: a compiled cmdlet doing the bare HttpClient + SseParser + STJ loop and writing each event.</summary>
+        public void ReadBare()
+        {
+            Server.NextRun(_handler);
+            Runspace.Run("Read-BenchStream | Out-Null");
+        }
+
         /// <summary>The module: HTTP, SSE, JSON, the pipeline bridge and WriteObject.</summary>
         public void InvokeRun()
         {
@@ -54,9 +63,11 @@ namespace Loomcycle.Benchmarks.Scenarios
             Server.NextRun(_handler);
             int module = (int)Runspace.Run("Invoke-LoomcycleRun -Agent chatty -Prompt 1 | Set-BenchArrival")[0].BaseObject;
             int baseline = (int)Runspace.Run("Write-BenchObject | Set-BenchArrival")[0].BaseObject;
-            if (module != Corpus.Events || baseline != Corpus.Events)
+            Server.NextRun(_handler);
+            int bare = (int)Runspace.Run("Read-BenchStream | Set-BenchArrival")[0].BaseObject;
+            if (module != Corpus.Events || baseline != Corpus.Events || bare != Corpus.Events)
             {
-                throw new InvalidOperationException($"Invoke-LoomcycleRun wrote {module} objects and Write-BenchObject {baseline}; expected {Corpus.Events}.");
+                throw new InvalidOperationException($"Invoke-LoomcycleRun wrote {module} objects and Write-BenchObject {baseline}, Read-BenchStream {bare}; expected {Corpus.Events}.");
             }
         }
 

@@ -44,6 +44,29 @@ namespace Loomcycle
             return result;
         }
 
+        /// <summary>
+        /// Every form of every secret that <see cref="Redact"/> would mask, in the order it masks them (secrets shorter
+        /// than 4 characters left out). Computing them costs more than searching a frame, so streams compute them once.
+        /// </summary>
+        internal static string[] AllForms(IReadOnlyList<string>? secrets)
+        {
+            if (secrets is null || secrets.Count == 0)
+            {
+                return Array.Empty<string>();
+            }
+
+            var forms = new List<string>();
+            foreach (string secret in secrets)
+            {
+                if (secret.Length >= 4)
+                {
+                    forms.AddRange(Forms(secret));
+                }
+            }
+
+            return forms.ToArray();
+        }
+
         /// <summary>The secret as written, and as JSON encoders that escape some of its characters would write it.</summary>
         private static IEnumerable<string> Forms(string secret)
         {

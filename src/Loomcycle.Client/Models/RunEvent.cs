@@ -59,9 +59,45 @@ namespace Loomcycle
         [JsonIgnore]
         public DateTimeOffset ReceivedAt { get; internal set; }
 
+        // The frame's bytes until Data is first read: most consumers never read it, and decoding every frame to
+        // UTF-16 cost more than parsing it. Frames that held a secret are stored masked, as text, instead.
+        private string? _data;
+        private byte[]? _utf8;
+        private int _utf8Offset;
+        private int _utf8Length;
+
         /// <summary>The frame's <c>data:</c> JSON, exactly as the server sent it.</summary>
         [JsonIgnore]
-        public string Data { get; internal set; } = string.Empty;
+        public string Data
+        {
+            get
+            {
+                string? data = _data;
+                if (data is null)
+                {
+                    byte[]? utf8 = _utf8;
+                    data = utf8 is null ? string.Empty : System.Text.Encoding.UTF8.GetString(utf8, _utf8Offset, _utf8Length);
+                    _data = data;
+                }
+
+                return data;
+            }
+
+            internal set
+            {
+                _data = value;
+                _utf8 = null;
+            }
+        }
+
+        /// <summary>Keeps the frame's UTF-8 bytes (not copied: the caller gives this event its own range) for <see cref="Data"/>.</summary>
+        internal void SetUtf8Data(byte[] buffer, int offset, int length)
+        {
+            _data = null;
+            _utf8 = buffer;
+            _utf8Offset = offset;
+            _utf8Length = length;
+        }
 
         public override string ToString() => Type switch
         {

@@ -24,6 +24,9 @@ namespace Loomcycle
         private readonly HttpResponseMessage _response;
         private readonly LoomcycleConnection _connection;
         private readonly IReadOnlyList<string> _secrets;
+        private readonly SecretSet _secretSet;
+        private readonly FrameBytes _frames = new FrameBytes();
+        private readonly LocalClock _clock = new LocalClock();
         private int _started;
 
         internal RunStream(HttpResponseMessage response, LoomcycleConnection connection, string? agent, IReadOnlyList<string> secrets)
@@ -31,6 +34,7 @@ namespace Loomcycle
             _response = response;
             _connection = connection;
             _secrets = secrets;
+            _secretSet = SecretSet.Create(AllSecrets(connection.Secrets, secrets));
             Result = new RunResult(agent);
         }
 
@@ -80,7 +84,7 @@ namespace Loomcycle
                     }
 
                     ev.Sequence = ++sequence;
-                    ev.ReceivedAt = DateTimeOffset.Now;
+                    ev.ReceivedAt = _clock.Now();
                     Result.Observe(ev);
                     yield return ev;
                 }
@@ -95,9 +99,27 @@ namespace Loomcycle
 
         public void Dispose() => _response.Dispose();
 
+        /// <summary>The connection's secrets, then the stream's own (the order <see cref="LoomcycleConnection.Redact"/> masks them in).</summary>
+        private static IReadOnlyList<string> AllSecrets(IReadOnlyList<string> connection, IReadOnlyList<string> stream)
+        {
+            if (stream.Count == 0)
+            {
+                return connection;
+            }
+
+            var all = new List<string>(connection);
+            all.AddRange(stream);
+            return all;
+        }
+
         private RunEvent? Parse(string eventType, ReadOnlySpan<byte> data)
         {
-            eventType = _connection.Redact(eventType, _secrets)!;
+            SecretSet secrets = _secretSet;
+            if (!secrets.IsEmpty)
+            {
+                eventType = secrets.Redact(eventType)!;
+            }
+
             RunEvent? ev;
             try
             {
@@ -115,36 +137,43 @@ namespace Loomcycle
                 return null;
             }
 
-#if NET8_0_OR_GREATER
-            string raw = Encoding.UTF8.GetString(data);
-#else
-            string raw = Encoding.UTF8.GetString(data.ToArray());
-#endif
             // A server or tool that echoes a secret (the token, a user bearer) into any event: mask it in the raw data
-            // and read the event again from the masked text, so no field (unknown ones included) keeps it.
-            string masked = _connection.Redact(raw, _secrets)!;
-            if (!ReferenceEquals(masked, raw))
+            // and read the event again from the masked text, so no field (unknown ones included) keeps it. The search
+            // runs on the UTF-8 bytes; only a frame that holds a secret is decoded here, the others when Data is read.
+            if (!secrets.IsEmpty && secrets.OccursIn(data))
             {
-                try
+#if NET8_0_OR_GREATER
+                string raw = Encoding.UTF8.GetString(data);
+#else
+                string raw = Encoding.UTF8.GetString(data.ToArray());
+#endif
+                string masked = secrets.Redact(raw)!;
+                if (!ReferenceEquals(masked, raw))
                 {
-                    ev = JsonSerializer.Deserialize(masked, LoomcycleJsonContext.Default.RunEvent) ?? ev;
+                    try
+                    {
+                        ev = JsonSerializer.Deserialize(masked, LoomcycleJsonContext.Default.RunEvent) ?? ev;
+                    }
+                    catch (JsonException)
+                    {
+                        // The secret sat inside an escape sequence: no safe reading is left, so the frame is dropped.
+                        LoomcycleDiagnostics.Warning($"Skipped a '{eventType}' event that carried a secret and cannot be read once it is masked.");
+                        SkippedFrames++;
+                        return null;
+                    }
                 }
-                catch (JsonException)
-                {
-                    // The secret sat inside an escape sequence: no safe reading is left, so the frame is dropped.
-                    LoomcycleDiagnostics.Warning($"Skipped a '{eventType}' event that carried a secret and cannot be read once it is masked.");
-                    SkippedFrames++;
-                    return null;
-                }
-            }
 
-            ev.Data = masked;
-            if (!ReferenceEquals(masked, raw) || raw.IndexOf("\\u", StringComparison.Ordinal) >= 0)
+                ev.Data = masked;
+                RedactDecodedFields(ev, secrets);
+            }
+            else
             {
-                // Decoded text can spell a secret the raw JSON hid behind \u escapes.
-                ev.Text = _connection.Redact(ev.Text, _secrets);
-                ev.Error = _connection.Redact(ev.Error, _secrets);
-                ev.Reasoning = _connection.Redact(ev.Reasoning, _secrets);
+                _frames.Keep(ev, data);
+                if (!secrets.IsEmpty && secrets.MayHideBehindEscapes(data))
+                {
+                    // Decoded text can spell a secret the raw JSON hid behind escapes (\u0041 for A).
+                    RedactDecodedFields(ev, secrets);
+                }
             }
 
             if (string.IsNullOrEmpty(ev.Type))
@@ -158,6 +187,13 @@ namespace Loomcycle
             }
 
             return ev;
+        }
+
+        private static void RedactDecodedFields(RunEvent ev, SecretSet secrets)
+        {
+            ev.Text = secrets.Redact(ev.Text);
+            ev.Error = secrets.Redact(ev.Error);
+            ev.Reasoning = secrets.Redact(ev.Reasoning);
         }
 
         private string Excerpt(ReadOnlySpan<byte> data)

@@ -117,25 +117,88 @@ namespace Loomcycle.PowerShell.Commands
             }
         }
 
-        private async System.Collections.Generic.IAsyncEnumerable<RunEvent> ReadAsync(
+        private System.Collections.Generic.IAsyncEnumerable<RunEvent> ReadAsync(
             LoomcycleConnection connection,
-            [System.Runtime.CompilerServices.EnumeratorCancellation] System.Threading.CancellationToken token,
-            Action<RunResult> onResult)
-        {
-            using RunStream stream = await StartAsync(connection, token).ConfigureAwait(false);
-            onResult(stream.Result);
-            await foreach (RunEvent ev in stream.ReadEventsAsync(token).ConfigureAwait(false))
-            {
-                yield return ev;
-                if (EndsRead(ev))
-                {
-                    yield break;
-                }
-            }
-        }
+            System.Threading.CancellationToken token,
+            Action<RunResult> onResult) =>
+            new OpenedRun(() => StartAsync(connection, token), onResult, EndsRead, token);
 
         /// <summary>True when the command stops reading after this event (an interactive run that parked).</summary>
         protected virtual bool EndsRead(RunEvent ev) => false;
+
+        /// <summary>
+        /// Opens the run on the first read, then hands out the stream's own reads unchanged: one async layer per event
+        /// instead of two (an async iterator around the stream's would add a state-machine step to every event).
+        /// </summary>
+        private sealed class OpenedRun : System.Collections.Generic.IAsyncEnumerable<RunEvent>, System.Collections.Generic.IAsyncEnumerator<RunEvent>
+        {
+            private readonly Func<System.Threading.Tasks.Task<RunStream>> _start;
+            private readonly Action<RunResult> _onResult;
+            private readonly Func<RunEvent, bool> _endsRead;
+            private readonly System.Threading.CancellationToken _token;
+            private bool _ended;
+            private RunStream? _stream;
+            private System.Collections.Generic.IAsyncEnumerator<RunEvent>? _events;
+
+            public OpenedRun(Func<System.Threading.Tasks.Task<RunStream>> start, Action<RunResult> onResult, Func<RunEvent, bool> endsRead, System.Threading.CancellationToken token)
+            {
+                _start = start;
+                _onResult = onResult;
+                _endsRead = endsRead;
+                _token = token;
+            }
+
+            public RunEvent Current => _events!.Current;
+
+            public System.Collections.Generic.IAsyncEnumerator<RunEvent> GetAsyncEnumerator(System.Threading.CancellationToken cancellationToken = default) => this;
+
+            public ValueTask<bool> MoveNextAsync()
+            {
+                if (_ended)
+                {
+                    return new ValueTask<bool>(false);
+                }
+
+                if (_events is null)
+                {
+                    return new ValueTask<bool>(OpenAsync());
+                }
+
+                ValueTask<bool> next = _events.MoveNextAsync();
+                return next.IsCompletedSuccessfully ? new ValueTask<bool>(Ended(next.Result)) : EndedAsync(next);
+            }
+
+            // The event that ends the read is still handed out; the read after it reports the end.
+            private bool Ended(bool moved)
+            {
+                if (moved && _endsRead(_events!.Current))
+                {
+                    _ended = true;
+                }
+
+                return moved;
+            }
+
+            private async ValueTask<bool> EndedAsync(ValueTask<bool> next) => Ended(await next.ConfigureAwait(false));
+
+            public async ValueTask DisposeAsync()
+            {
+                if (_events is not null)
+                {
+                    await _events.DisposeAsync().ConfigureAwait(false);
+                }
+
+                _stream?.Dispose();
+            }
+
+            private async System.Threading.Tasks.Task<bool> OpenAsync()
+            {
+                _stream = await _start().ConfigureAwait(false);
+                _onResult(_stream.Result);
+                _events = _stream.ReadEventsAsync(_token).GetAsyncEnumerator(_token);
+                return Ended(await _events.MoveNextAsync().ConfigureAwait(false));
+            }
+        }
 
         private void Emit(RunEvent ev, ProseWriter prose)
         {

@@ -48,6 +48,8 @@ namespace Loomcycle.PowerShell
 
         public void OnRemove(PSModuleInfo psModuleInfo)
         {
+            // Script-block hooks: removing the module unregisters their hooks and stops their listeners.
+            HookListenerSessions.StopCurrentSession();
             lock (Gate)
             {
 #if NET8_0_OR_GREATER

@@ -65,53 +65,15 @@ namespace Loomcycle.PowerShell
             });
         }
 
-        /// <summary>Streams items produced on the thread pool to <paramref name="onItem"/> on the pipeline thread, as they arrive.</summary>
+        /// <summary>
+        /// Streams items to <paramref name="onItem"/> on the pipeline thread as they arrive. The pipeline thread reads the
+        /// source itself (see <see cref="PipelineBridge.Drive"/>): what is buffered is parsed and written with no hand-off,
+        /// and the thread sleeps only while the source waits for the network.
+        /// </summary>
         protected void Stream<T>(Func<LoomcycleConnection, CancellationToken, IAsyncEnumerable<T>> source, Action<T> onItem)
         {
             LoomcycleConnection connection = ResolvedConnection;
-            Bridge.Run(
-                async (post, token) =>
-                {
-                    // Items that are ready travel together; whatever is pending goes out before waiting for more,
-                    // so nothing waits for a batch to fill (the first event reaches the pipeline at once).
-                    IAsyncEnumerator<T> items = source(connection, token).GetAsyncEnumerator(token);
-                    List<object>? batch = null;
-                    try
-                    {
-                        while (true)
-                        {
-                            ValueTask<bool> next = items.MoveNextAsync();
-                            if (!next.IsCompleted && batch is not null)
-                            {
-                                post(new PipelineBridge.Batch(batch));
-                                batch = null;
-                            }
-
-                            if (!await next.ConfigureAwait(false))
-                            {
-                                break;
-                            }
-
-                            (batch ??= new List<object>()).Add(items.Current!);
-                            if (batch.Count >= PipelineBridge.MaxBatch)
-                            {
-                                post(new PipelineBridge.Batch(batch));
-                                batch = null;
-                            }
-                        }
-                    }
-                    finally
-                    {
-                        // Items read before a failure still reach the pipeline, ahead of the error.
-                        if (batch is not null && !token.IsCancellationRequested)
-                        {
-                            post(new PipelineBridge.Batch(batch));
-                        }
-
-                        await items.DisposeAsync().ConfigureAwait(false);
-                    }
-                },
-                item => onItem((T)item));
+            Bridge.Drive(token => source(connection, token), onItem);
         }
 
         /// <summary>

@@ -1,29 +1,26 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace Loomcycle.PowerShell
 {
     /// <summary>
-    /// Runs engine work on the thread pool and hands everything it produces (output objects, verbose,
-    /// debug and warning messages) to the pipeline thread through a bounded queue, because PowerShell
-    /// allows Write* only on the pipeline thread. The queue is bounded so a fast stream waits for a slow
-    /// pipeline instead of piling up in memory. Stopping (Ctrl+C or a downstream Select-Object -First)
-    /// cancels the work, which closes the HTTP request at once.
+    /// Connects engine work to the pipeline thread, where PowerShell allows Write* only. The pipeline thread starts the
+    /// work and reads its results itself: a stream's buffered items are parsed and written on this thread with no
+    /// hand-off (as a compiled cmdlet's own loop would), and the thread sleeps only while the work waits for the
+    /// network, woken by the I/O completion or by a verbose, debug or warning message the work posted from the pool.
+    /// Nothing is read ahead of the pipeline, so a slow pipeline holds a fast stream back (bounded memory). Stopping
+    /// (Ctrl+C) cancels the work, which closes the HTTP request at once; a downstream Select-Object -First disposes it.
     /// </summary>
+    /// <remarks>
+    /// Before: a worker task on the pool parsed and posted batches through a BlockingCollection. That kept wall time at
+    /// parity by burning a second core — twice the CPU per event of a compiled loop, plus a wake-up and spinning per
+    /// hand-off (issue 15).
+    /// </remarks>
     internal sealed class PipelineBridge
     {
-        /// <summary>Messages in flight; a message may be a <see cref="Batch"/> of up to <see cref="MaxBatch"/> items.</summary>
-        private const int Capacity = 64;
-
-        /// <summary>
-        /// Most items handed over at once. Items that are already parsed when the producer would otherwise wait for the
-        /// network travel together, so a burst costs one wake-up of the pipeline thread instead of one per item.
-        /// </summary>
-        internal const int MaxBatch = 256;
         private static readonly TimeSpan WorkerExitWait = TimeSpan.FromSeconds(5);
 
         private static int _activeWorkers;
@@ -33,181 +30,414 @@ namespace Loomcycle.PowerShell
         /// <summary>Bridge workers still running in this process (tests check that a stopped pipeline leaves none behind).</summary>
         internal static int ActiveWorkers => Volatile.Read(ref _activeWorkers);
 
+        // One of each per cmdlet invocation, reused by every ProcessRecord (a pipeline of 10 000 ids makes 10 000 calls).
+        private Waiter? _waiter;
+        private CallFlow? _flow;
+
         public PipelineBridge(LoomcycleCmdlet cmdlet)
         {
             _cmdlet = cmdlet;
         }
 
+        private Waiter SharedWaiter => _waiter ??= new Waiter(_cmdlet);
+
+        private CallFlow Flow => _flow ??= new CallFlow(SharedWaiter.Post, _cmdlet);
+
         private enum Kind
         {
-            Item,
             Verbose,
             Debug,
             Warning,
         }
 
         /// <summary>
-        /// Runs <paramref name="work"/>, which may call the given post delegate from any thread; each posted
-        /// item reaches <paramref name="onItem"/> on the pipeline thread, in order. Exceptions of the work are
-        /// rethrown here, after every item posted before them.
+        /// Runs one engine call and returns its result on the pipeline thread. The call starts on this thread (it continues
+        /// on the thread pool at its first real await) and this thread sleeps until it completes, waking only to write
+        /// its diagnostics: no queue, no worker task, no thread hop to start it.
         /// </summary>
-        public void Run(Func<Action<object>, CancellationToken, Task> work, Action<object> onItem) => Run(work, onItem, startInline: false);
-
-        /// <summary>The shared body of <see cref="Run(Func{Action{object}, CancellationToken, Task}, Action{object})"/> and <c>Invoke</c>.</summary>
-        /// <param name="work">The engine work; it posts items through the delegate it is given.</param>
-        /// <param name="onItem">Receives each posted item on the pipeline thread.</param>
-        /// <param name="startInline">
-        /// Start <paramref name="work"/> on this thread (it continues on the thread pool at its first await) instead of
-        /// queueing it to the pool: one thread hop less per call, which dominates many small requests. Only for work
-        /// that posts at most a few messages before its first await (the queue is bounded and drained by this thread).
-        /// </param>
-        private void Run(Func<Action<object>, CancellationToken, Task> work, Action<object> onItem, bool startInline)
+        public T Invoke<T>(Func<CancellationToken, Task<T>> call)
         {
-            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_cmdlet.StopToken);
-            CancellationToken token = cancel.Token;
-            using var queue = new BlockingCollection<Message>(Capacity);
-            void Post(Kind kind, object payload)
-            {
-                try
-                {
-                    queue.Add(new Message(kind, payload), token);
-                }
-                catch (InvalidOperationException)
-                {
-                    // Completed: the pipeline side has gone; nothing to deliver to.
-                }
-            }
-
-            var context = new LoomcycleCallContext
-            {
-                Diagnostics = (level, text) => Post(level switch { DiagnosticLevel.Warning => Kind.Warning, DiagnosticLevel.Debug => Kind.Debug, _ => Kind.Verbose }, text),
-                MaximumRetryCount = _cmdlet.MaximumRetryCount,
-                RetryInterval = _cmdlet.RetryIntervalSec is int seconds ? TimeSpan.FromSeconds(seconds) : null,
-            };
-
+            Waiter waiter = SharedWaiter;
+            CallFlow flow = Flow;
             Interlocked.Increment(ref _activeWorkers);
-            async Task Work()
+            Task<T> task;
+            try
             {
-                LoomcycleCallContext.Current = context; // an async method's AsyncLocal changes never flow back to its caller
-                try
-                {
-                    await work(item => Post(Kind.Item, item), token).ConfigureAwait(false);
-                }
-                finally
-                {
-                    try
-                    {
-                        queue.CompleteAdding();
-                    }
-                    catch (ObjectDisposedException)
-                    {
-                        // The pipeline side gave up waiting and is gone.
-                    }
-
-                    Interlocked.Decrement(ref _activeWorkers);
-                }
+                task = flow.Start(call, _cmdlet.StopToken);
             }
-
-            Task worker = startInline ? StartInline(Work) : Task.Run(Work);
+            catch
+            {
+                Interlocked.Decrement(ref _activeWorkers);
+                throw;
+            }
 
             try
             {
-                foreach (Message message in queue.GetConsumingEnumerable(token))
+                if (!task.IsCompleted)
                 {
-                    Dispatch(message, onItem);
+                    waiter.WaitFor(task, _cmdlet.StopToken);
                 }
+
+                waiter.Drain();
             }
             catch (OperationCanceledException) when (_cmdlet.StopToken.IsCancellationRequested)
             {
-                // Ctrl+C: PowerShell ends the pipeline itself; just let go quickly.
+                // Ctrl+C: the call sees the same token and ends; give it a moment, then let go.
+                waiter.WaitFor(task, WorkerExitWait);
+                throw new System.Management.Automation.PipelineStoppedException();
             }
             finally
             {
-                // Whatever ended the loop (done, stop, a downstream cmdlet that wants no more), end the work too.
-                cancel.Cancel();
-                try
-                {
-                    worker.Wait(WorkerExitWait);
-                }
-                catch (AggregateException)
-                {
-                    // Observed below when it matters.
-                }
+                ReleaseWhenDone(task);
             }
 
-            if (_cmdlet.StopToken.IsCancellationRequested)
+            if (task.IsCanceled && _cmdlet.StopToken.IsCancellationRequested)
             {
                 throw new System.Management.Automation.PipelineStoppedException();
             }
 
-            if (worker.IsFaulted && worker.Exception is AggregateException failure)
-            {
-                ExceptionDispatchInfo.Capture(failure.InnerExceptions.Count == 1 ? failure.InnerException! : failure).Throw();
-            }
+            return task.GetAwaiter().GetResult();
         }
 
-        /// <summary>Runs one engine call and returns its result on the pipeline thread.</summary>
-        public T Invoke<T>(Func<CancellationToken, Task<T>> call)
+        /// <summary>
+        /// Reads <paramref name="source"/> from the pipeline thread and hands each item to <paramref name="onItem"/> there,
+        /// as the bare loop of a compiled cmdlet would: items already buffered are read and written on this thread with no
+        /// hand-off at all; only when the source must wait for the network does this thread sleep, to be woken by the
+        /// I/O completion (or to write a diagnostic message). Stopping (Ctrl+C) cancels the pending read; a downstream
+        /// command that wants no more (Select-Object -First) ends the loop and disposes the source, which closes the
+        /// request. Exceptions of the source are thrown here, after every item read before them.
+        /// </summary>
+        public void Drive<T>(Func<CancellationToken, IAsyncEnumerable<T>> source, Action<T> onItem)
         {
-            T result = default!;
-            Run(async (_, token) => result = await call(token).ConfigureAwait(false), _ => { }, startInline: true);
-            return result;
-        }
-
-        /// <summary>Starts async work on this thread with no synchronization context, so no continuation can wait for this (blocked) thread.</summary>
-        private static Task StartInline(Func<Task> start)
-        {
-            SynchronizationContext? previous = SynchronizationContext.Current;
-            SynchronizationContext.SetSynchronizationContext(null);
+            CancellationToken token = _cmdlet.StopToken;
+            Waiter waiter = SharedWaiter;
+            CallFlow flow = Flow;
+            Interlocked.Increment(ref _activeWorkers);
+            IAsyncEnumerator<T>? items = null;
+            ValueTask<bool> next = default;
+            bool pending = false;
+            bool failed = true;
             try
             {
-                return start();
+                items = flow.Open(source, token);
+                var step = new CallFlow.Step<T>(items);
+                while (true)
+                {
+                    next = flow.MoveNext(step);
+                    if (!next.IsCompleted)
+                    {
+                        pending = true;
+                        waiter.WaitFor(next, token);
+                        pending = false;
+                    }
+
+                    waiter.Drain();
+                    if (!next.GetAwaiter().GetResult())
+                    {
+                        break;
+                    }
+
+                    onItem(items.Current);
+                }
+
+                failed = false;
             }
-            catch (Exception ex)
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
-                return Task.FromException(ex);
+                // Ctrl+C: PowerShell ends the pipeline itself; just let go quickly (below).
             }
             finally
             {
-                SynchronizationContext.SetSynchronizationContext(previous);
+                Task done = Finish(flow, waiter, items, next, pending, swallowErrors: failed);
+                ReleaseWhenDone(done);
+            }
+
+            if (token.IsCancellationRequested)
+            {
+                throw new System.Management.Automation.PipelineStoppedException();
             }
         }
 
-        private void Dispatch(Message message, Action<object> onItem)
+        /// <summary>Waits (bounded) for a read still pending, then disposes the source; returns what is still running, if anything.</summary>
+        private static Task Finish<T>(CallFlow flow, Waiter waiter, IAsyncEnumerator<T>? items, ValueTask<bool> next, bool pending, bool swallowErrors)
         {
-            switch (message.Kind)
+            if (items is null)
             {
-                case Kind.Item when message.Payload is Batch batch:
-                    foreach (object item in batch.Items)
+                return Task.CompletedTask;
+            }
+
+            if (pending && !waiter.WaitFor(next, WorkerExitWait))
+            {
+                // A source that ignores cancellation: leave it (it cannot be disposed while it reads), count it until it ends.
+                return WhenCompleted(next);
+            }
+
+            try
+            {
+                ValueTask disposing = flow.Dispose(items);
+                if (!disposing.IsCompleted)
+                {
+                    Task task = disposing.AsTask();
+                    if (!waiter.WaitFor(task, WorkerExitWait))
                     {
-                        onItem(item);
+                        return task;
                     }
 
-                    break;
-                case Kind.Item:
-                    onItem(message.Payload);
-                    break;
-                case Kind.Verbose:
-                    _cmdlet.WriteVerbose((string)message.Payload);
-                    break;
-                case Kind.Debug:
-                    _cmdlet.WriteDebug((string)message.Payload);
-                    break;
-                case Kind.Warning:
-                    _cmdlet.WriteWarning((string)message.Payload);
-                    break;
+                    task.GetAwaiter().GetResult();
+                }
+                else
+                {
+                    disposing.GetAwaiter().GetResult();
+                }
+            }
+            catch (Exception) when (swallowErrors)
+            {
+                // Already failing or stopping: the first error is the one to report.
+            }
+
+            return Task.CompletedTask;
+        }
+
+        /// <summary>A task for a read this thread gave up waiting for (its one continuation is already the waiter's).</summary>
+        private static async Task WhenCompleted(ValueTask<bool> next)
+        {
+            while (!next.IsCompleted)
+            {
+                await Task.Delay(100).ConfigureAwait(false);
             }
         }
 
-        /// <summary>Several items posted as one message; the pipeline thread receives them one by one, in order.</summary>
-        internal sealed class Batch
+        private static void ReleaseWhenDone(Task work)
         {
-            public Batch(List<object> items)
+            if (work.IsCompleted)
             {
-                Items = items;
+                Interlocked.Decrement(ref _activeWorkers);
+            }
+            else
+            {
+                work.ContinueWith(static _ => Interlocked.Decrement(ref _activeWorkers), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+
+        /// <summary>
+        /// Starts engine work on the pipeline thread inside an execution context that carries this call's
+        /// <see cref="LoomcycleCallContext"/> (so its continuations on the pool carry it too) and no synchronization
+        /// context (so no continuation can wait for this blocked thread). Captured once per call, reused for every step.
+        /// </summary>
+        private sealed class CallFlow
+        {
+            private static readonly ContextCallback RunAction = static state => ((Action)state!)();
+
+            private readonly ExecutionContext? _context;
+
+            public CallFlow(Action<Kind, string> post, LoomcycleCmdlet cmdlet)
+            {
+                var call = new LoomcycleCallContext
+                {
+                    Diagnostics = (level, text) => post(level switch { DiagnosticLevel.Warning => Kind.Warning, DiagnosticLevel.Debug => Kind.Debug, _ => Kind.Verbose }, text),
+                    MaximumRetryCount = cmdlet.MaximumRetryCount,
+                    RetryInterval = cmdlet.RetryIntervalSec is int seconds ? TimeSpan.FromSeconds(seconds) : null,
+                };
+                LoomcycleCallContext? previous = LoomcycleCallContext.Current;
+                LoomcycleCallContext.Current = call;
+                _context = ExecutionContext.Capture();
+                LoomcycleCallContext.Current = previous;
             }
 
-            public List<object> Items { get; }
+            public Task<T> Start<T>(Func<CancellationToken, Task<T>> call, CancellationToken token)
+            {
+                Task<T>? task = null;
+                Run(RunAction, new Action(() => task = call(token)));
+                return task!;
+            }
+
+            public IAsyncEnumerator<T> Open<T>(Func<CancellationToken, IAsyncEnumerable<T>> source, CancellationToken token)
+            {
+                IAsyncEnumerator<T>? items = null;
+                Run(RunAction, new Action(() => items = source(token).GetAsyncEnumerator(token)));
+                return items!;
+            }
+
+            /// <summary>The hot path, once per item: no allocation.</summary>
+            public ValueTask<bool> MoveNext<T>(Step<T> step)
+            {
+                Run(Step<T>.MoveNext, step);
+                return step.Next;
+            }
+
+            public ValueTask Dispose<T>(IAsyncEnumerator<T> items)
+            {
+                ValueTask result = default;
+                Run(RunAction, new Action(() => result = items.DisposeAsync()));
+                return result;
+            }
+
+            private void Run(ContextCallback callback, object state)
+            {
+                SynchronizationContext? previous = SynchronizationContext.Current;
+                if (previous is not null)
+                {
+                    SynchronizationContext.SetSynchronizationContext(null);
+                }
+
+                try
+                {
+                    if (_context is null)
+                    {
+                        callback(state);
+                    }
+                    else
+                    {
+#if NET8_0_OR_GREATER
+                        ExecutionContext.Run(_context, callback, state);
+#else
+                        ExecutionContext.Run(_context.CreateCopy(), callback, state); // .NET Framework runs a captured context once
+#endif
+                    }
+                }
+                finally
+                {
+                    if (previous is not null)
+                    {
+                        SynchronizationContext.SetSynchronizationContext(previous);
+                    }
+                }
+            }
+
+            /// <summary>One enumerator's MoveNextAsync as a context callback; one instance per enumerator, reused.</summary>
+            public sealed class Step<T>
+            {
+                public static readonly ContextCallback MoveNext = static state =>
+                {
+                    var step = (Step<T>)state!;
+                    step.Next = step.Items.MoveNextAsync();
+                };
+
+                public Step(IAsyncEnumerator<T> items)
+                {
+                    Items = items;
+                }
+
+                public IAsyncEnumerator<T> Items { get; }
+
+                public ValueTask<bool> Next { get; private set; }
+            }
+        }
+
+        /// <summary>Diagnostics posted from any thread, and the wake-up of the sleeping pipeline thread.</summary>
+        private sealed class Waiter
+        {
+            // No spinning: the pipeline thread sleeps only when the source waits for the network, where spinning burns
+            // a core for nothing (the engine's own work never makes it wait).
+            private readonly ManualResetEventSlim _signal = new ManualResetEventSlim(false, 0);
+            private readonly LoomcycleCmdlet _cmdlet;
+            private readonly Action _wake;
+            private ConcurrentQueue<Message>? _diagnostics;
+            private bool _stopRegistered;
+
+            public Waiter(LoomcycleCmdlet cmdlet)
+            {
+                _cmdlet = cmdlet;
+                _wake = _signal.Set;
+            }
+
+            public void Post(Kind kind, string text)
+            {
+                ConcurrentQueue<Message> queue = Volatile.Read(ref _diagnostics)
+                    ?? Interlocked.CompareExchange(ref _diagnostics, new ConcurrentQueue<Message>(), null)
+                    ?? _diagnostics!;
+                queue.Enqueue(new Message(kind, text));
+                _signal.Set();
+            }
+
+            /// <summary>Writes the diagnostics posted so far (pipeline thread only).</summary>
+            public void Drain()
+            {
+                ConcurrentQueue<Message>? queue = Volatile.Read(ref _diagnostics);
+                while (queue is not null && !queue.IsEmpty && queue.TryDequeue(out Message message))
+                {
+                    switch (message.Kind)
+                    {
+                        case Kind.Warning:
+                            _cmdlet.WriteWarning((string)message.Payload);
+                            break;
+                        case Kind.Debug:
+                            _cmdlet.WriteDebug((string)message.Payload);
+                            break;
+                        default:
+                            _cmdlet.WriteVerbose((string)message.Payload);
+                            break;
+                    }
+                }
+            }
+
+            /// <summary>Sleeps until <paramref name="next"/> completes, writing diagnostics as they come; throws when stopped.</summary>
+            public void WaitFor(ValueTask<bool> next, CancellationToken stop)
+            {
+                next.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_wake);
+                while (!next.IsCompleted)
+                {
+                    Sleep(stop);
+                }
+            }
+
+            public void WaitFor(Task task, CancellationToken stop)
+            {
+                task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_wake);
+                while (!task.IsCompleted)
+                {
+                    Sleep(stop);
+                }
+            }
+
+            /// <summary>Waits at most <paramref name="limit"/> for a read <see cref="WaitFor(ValueTask{bool}, CancellationToken)"/> already watches.</summary>
+            public bool WaitFor(ValueTask<bool> next, TimeSpan limit)
+            {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                while (!next.IsCompleted)
+                {
+                    TimeSpan left = limit - watch.Elapsed;
+                    if (left <= TimeSpan.Zero)
+                    {
+                        return false;
+                    }
+
+                    _signal.Wait(left);
+                    _signal.Reset();
+                }
+
+                return true;
+            }
+
+            /// <summary>Waits at most <paramref name="limit"/> for <paramref name="task"/> (no diagnostics: the pipeline is ending).</summary>
+            public bool WaitFor(Task task, TimeSpan limit)
+            {
+                try
+                {
+                    task.Wait(limit);
+                }
+                catch (AggregateException)
+                {
+                    // Observed by whoever needs it.
+                }
+
+                return task.IsCompleted;
+            }
+
+            private void Sleep(CancellationToken stop)
+            {
+                if (!_stopRegistered)
+                {
+                    // Once per invocation (the stop token lives as long as the cmdlet), not once per wait.
+                    stop.Register(static state => ((ManualResetEventSlim)state!).Set(), _signal);
+                    _stopRegistered = true;
+                }
+
+                _signal.Wait();
+                _signal.Reset();
+                stop.ThrowIfCancellationRequested();
+                Drain();
+            }
         }
 
         private readonly struct Message

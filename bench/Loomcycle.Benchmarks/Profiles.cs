@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Tasks;
+using Loomcycle.Benchmarks.Infrastructure;
+using Loomcycle.Benchmarks.Scenarios;
+
+namespace Loomcycle.Benchmarks
+{
+    /// <summary>
+    /// Quick named profiles for diagnosis under load (best of many runs, no BenchmarkDotNet):
+    /// <list type="bullet">
+    /// <item><c>--profile parse [--frame-per-read]</c>: the in-memory parse paths per event — bare loop, bare loop through
+    /// the engine's guard stream, and the engine's RunStream (with a token to mask) — time and allocations.</item>
+    /// <item><c>--profile cmdlet-calls</c>: per-call cost of small cmdlet invocations (Remove-LoomcycleSnapshot in its
+    /// three shapes, a trivial pipeline, Get/Test-LoomcycleConnection).</item>
+    /// </list>
+    /// </summary>
+    public static class Profiles
+    {
+        public static async Task<int> RunAsync(string name, bool framePerRead)
+        {
+            switch (name)
+            {
+                case "parse":
+                    await ParseAsync(framePerRead).ConfigureAwait(false);
+                    return 0;
+                case "cmdlet-calls":
+                    await CmdletCallsAsync().ConfigureAwait(false);
+                    return 0;
+                default:
+                    Console.Error.WriteLine($"Unknown profile '{name}': use parse or cmdlet-calls.");
+                    return 2;
+            }
+        }
+
+        private static async Task ParseAsync(bool framePerRead)
+        {
+            foreach (StreamShape shape in new[] { StreamShape.TextDeltas, StreamShape.ToolResults })
+            {
+                using var s = new ParseScenario(shape, shape == StreamShape.TextDeltas ? 20000 : 8, framePerRead: framePerRead);
+                Console.WriteLine($"{shape}, {s.Corpus.Events} events{(framePerRead ? ", one frame per read" : string.Empty)}:");
+                var paths = new (string, Func<Task<int>>)[] { ("bare", s.BareAsync), ("guarded", s.GuardedAsync), ("engine", s.EngineAsync) };
+                for (int pass = 0; pass < 2; pass++)
+                {
+                    foreach (var (name, run) in paths)
+                    {
+                        double best = double.MaxValue;
+                        var cpu = new List<double>();
+                        long allocated = long.MaxValue;
+                        for (int i = 0; i < 40; i++)
+                        {
+                            long before = GC.GetAllocatedBytesForCurrentThread();
+                            double cpuBefore = CpuClock.ThreadMs();
+                            var watch = Stopwatch.StartNew();
+                            run().GetAwaiter().GetResult(); // from memory every await completes at once: all on this thread
+                            best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
+                            cpu.Add(CpuClock.ThreadMs() - cpuBefore);
+                            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+                        }
+
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"  {name,-8} wall best {best * 1e6 / s.Corpus.Events,7:0} ns/event, thread CPU median {Stats.Median(cpu) * 1e6 / s.Corpus.Events,7:0} ns/event, {allocated / (double)s.Corpus.Events,8:0} B/event"));
+                    }
+                }
+            }
+        }
+
+        private static async Task CmdletCallsAsync()
+        {
+            const int n = 300;
+            await using var s = await SmallRequestScenario.StartAsync(n).ConfigureAwait(false);
+            s.Runspace!.Runspace.SessionStateProxy.SetVariable("ids", s.Ids);
+            var scripts = new List<string>
+            {
+                "$benchSnapshots | Remove-LoomcycleSnapshot -Force",
+                "Remove-LoomcycleSnapshot -Id $ids -Force",
+                "$ids | % { Remove-LoomcycleSnapshot -Id $_ -Force }",
+                "$benchSnapshots | ForEach-Object { $_ } | Out-Null",
+                "foreach ($i in $ids) { Get-LoomcycleConnection | Out-Null }",
+                "foreach ($i in 1..300) { Test-LoomcycleConnection | Out-Null }",
+            };
+            foreach (string script in scripts)
+            {
+                double best = double.MaxValue;
+                for (int i = 0; i < 3; i++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    s.Runspace.Run(script);
+                    best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
+                }
+
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{best * 1000 / n,8:0.0} µs/item  {script}"));
+            }
+        }
+    }
+}
