@@ -42,27 +42,5 @@ namespace Loomcycle
             AgentListEnvelope envelope = (await SendJsonAsync(HttpMethod.Get, route, ApiArea.Agent, null, Repeatability.Idempotent, LoomcycleJsonContext.Default.AgentListEnvelope, cancellationToken).ConfigureAwait(false))!;
             return envelope.Agents ?? Array.Empty<Agent>();
         }
-
-        /// <summary>GET /v1/sessions/{id}/transcript: a session's persisted events.</summary>
-        public async Task<Transcript> GetTranscriptAsync(string sessionId, CancellationToken cancellationToken = default)
-        {
-            RoutePath route = new RoutePath("v1/sessions").Segment(sessionId, "SessionId").Literal("transcript");
-            return (await SendJsonAsync(HttpMethod.Get, route, ApiArea.Session, null, Repeatability.Idempotent, LoomcycleJsonContext.Default.Transcript, cancellationToken).ConfigureAwait(false))!;
-        }
-
-        /// <summary>GET /healthz: liveness, no token needed. Older servers answer only {"ok":true}.</summary>
-        public async Task<Health> GetHealthAsync(CancellationToken cancellationToken = default)
-        {
-            Health health = (await SendJsonAsync(HttpMethod.Get, new RoutePath("healthz"), ApiArea.Health, null, Repeatability.Idempotent, LoomcycleJsonContext.Default.Health, cancellationToken).ConfigureAwait(false))!;
-            health.BaseUri = BaseUri;
-            return health;
-        }
-
-        /// <summary>GET /v1/_users: users with their running and total run counts.</summary>
-        public async Task<User[]> ListUsersAsync(CancellationToken cancellationToken = default)
-        {
-            UserListEnvelope envelope = (await SendJsonAsync(HttpMethod.Get, new RoutePath("v1/_users"), ApiArea.Users, null, Repeatability.Idempotent, LoomcycleJsonContext.Default.UserListEnvelope, cancellationToken).ConfigureAwait(false))!;
-            return envelope.Users ?? Array.Empty<User>();
-        }
     }
 }
