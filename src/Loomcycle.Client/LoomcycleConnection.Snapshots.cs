@@ -10,8 +10,12 @@ namespace Loomcycle
 {
     public sealed partial class LoomcycleConnection
     {
-        // Placeholder id the reference client uses when the envelope travels in the body (the server ignores it then).
-        private const string InlineSnapshotId = "inline";
+        // The route segment the reference client uses when the envelope travels in the body (the server ignores it then).
+        // A literal, not an id: errors name the source instead (the file, or InlineJsonSource).
+        private const string InlineSnapshotSegment = "inline";
+
+        // What a restore from JSON text is about, in results (Source) and error targets.
+        private const string InlineJsonSource = "inline JSON";
 
         // Snapshot content is read whole; the server's default cap is 512 MiB. Larger envelopes: export to a file.
         private const long SnapshotContentLimit = 1024L * 1024 * 1024;
@@ -68,7 +72,7 @@ namespace Loomcycle
             using HttpResponseMessage response = await SendAsync(
                 HttpMethod.Get, route, ApiArea.Snapshot, null, Repeatability.Idempotent, HttpCompletionOption.ResponseHeadersRead, "application/json", cancellationToken).ConfigureAwait(false);
             using CancellationTokenRegistration abort = cancellationToken.Register(static r => ((HttpResponseMessage)r!).Dispose(), response);
-            using Stream body = await ReadStreamAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            using Stream body = await ResponseBody.ReadStreamAsync(response.Content, cancellationToken).ConfigureAwait(false);
             using var idle = new GuardedDownload(body, _options.StreamIdleTimeout);
             await idle.CopyToAsync(destination, 81920, cancellationToken).ConfigureAwait(false);
             return idle.BytesRead;
@@ -83,7 +87,7 @@ namespace Loomcycle
             var target = new FileInfo(path);
             if (target.Exists && !overwrite)
             {
-                throw new InvalidArgumentException($"The file '{target.FullName}' already exists; use -Force to overwrite it.") { Target = target.FullName };
+                throw new InvalidArgumentException($"The file '{target.FullName}' already exists and overwriting it was not allowed.") { Target = target.FullName };
             }
 
             if (target.Directory is { Exists: false } directory)
@@ -135,11 +139,11 @@ namespace Loomcycle
         /// <summary>Restores from an envelope given as JSON text (for example another server's <see cref="Snapshot.JsonContent"/>).</summary>
         public Task<SnapshotRestoreResult> RestoreSnapshotFromJsonAsync(string envelopeJson, bool? includeHistory = null, CancellationToken cancellationToken = default)
         {
-            CheckEnvelope(envelopeJson);
+            CheckEnvelope(envelopeJson, InlineJsonSource);
             string prefix = includeHistory is bool history ? $"{{\"include_history\":{(history ? "true" : "false")},\"json\":" : "{\"json\":";
             byte[] body = Encoding.UTF8.GetBytes(prefix + envelopeJson + "}");
-            RoutePath route = new RoutePath("v1/_snapshots").Segment(InlineSnapshotId, "Id").Literal("restore");
-            return RestoreAsync(route, () => JsonContent(body), "inline JSON", cancellationToken);
+            RoutePath route = new RoutePath("v1/_snapshots").Literal(InlineSnapshotSegment).Literal("restore").About(InlineJsonSource);
+            return RestoreAsync(route, () => JsonContent(body), InlineJsonSource, cancellationToken);
         }
 
         /// <summary>Restores from an exported envelope file, streamed: its bytes are sent exactly as stored.</summary>
@@ -152,7 +156,7 @@ namespace Loomcycle
             }
 
             CheckEnvelopeFile(file);
-            RoutePath route = new RoutePath("v1/_snapshots").Segment(InlineSnapshotId, "Id").Literal("restore");
+            RoutePath route = new RoutePath("v1/_snapshots").Literal(InlineSnapshotSegment).Literal("restore").About(file.FullName);
             return RestoreAsync(route, () => new EnvelopeContent(file.FullName, includeHistory), file.FullName, cancellationToken);
         }
 
@@ -183,11 +187,11 @@ namespace Loomcycle
             return snapshot;
         }
 
-        private static void CheckEnvelope(string? json)
+        private static void CheckEnvelope(string? json, string source)
         {
             if (string.IsNullOrWhiteSpace(json))
             {
-                throw new InvalidArgumentException("The snapshot JSON is empty.");
+                throw new InvalidArgumentException("The snapshot JSON is empty.") { Target = source };
             }
 
             try
@@ -195,12 +199,12 @@ namespace Loomcycle
                 using JsonDocument doc = JsonDocument.Parse(json!);
                 if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 {
-                    throw new InvalidArgumentException($"The snapshot JSON must be an object (an envelope), not {doc.RootElement.ValueKind}.");
+                    throw new InvalidArgumentException($"The snapshot JSON must be an object (an envelope), not {doc.RootElement.ValueKind}.") { Target = source };
                 }
             }
             catch (JsonException ex)
             {
-                throw new InvalidArgumentException($"The snapshot JSON is not valid JSON: {ex.Message}", 0, null, null, ex);
+                throw new InvalidArgumentException($"The snapshot JSON is not valid JSON: {ex.Message}", 0, null, null, ex) { Target = source };
             }
         }
 

@@ -115,7 +115,7 @@ namespace Loomcycle
             if (!string.IsNullOrEmpty(baseUri.UserInfo))
             {
                 // http://localhost:80@evil.example/ style addresses: credentials never go in the URL.
-                throw new InvalidArgumentException("The base URL must not contain user information ('user@host'); pass the token with -Token instead.");
+                throw new InvalidArgumentException("The base URL must not contain user information ('user@host'); give the token in LoomcycleConnectionOptions.Token instead.");
             }
 
             if (!string.IsNullOrEmpty(baseUri.Query) || !string.IsNullOrEmpty(baseUri.Fragment))
@@ -133,7 +133,7 @@ namespace Loomcycle
             {
                 throw new InvalidArgumentException(
                     $"Refusing to send the bearer token over plain http to '{baseUri.Host}', which is not a loopback address. " +
-                    "Use an https:// URL, or pass -AllowUnencryptedAuthentication if this network is trusted.");
+                    "Use an https:// URL, or set LoomcycleConnectionOptions.AllowUnencryptedAuthentication if this network is trusted.");
             }
         }
     }
