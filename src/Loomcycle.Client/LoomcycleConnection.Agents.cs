@@ -8,6 +8,9 @@ namespace Loomcycle
     public sealed partial class LoomcycleConnection
     {
         /// <summary>GET /v1/agents/{id}: one run's status and usage.</summary>
+        /// <exception cref="InvalidArgumentException">An id is empty, a dot segment or (agent, run, user, interrupt ids) outside the server's pattern; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="AgentNotFoundException">The server has no agent with this id.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<Agent> GetAgentAsync(string agentId, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/agents").Identifier(agentId, "AgentId");
@@ -15,6 +18,9 @@ namespace Loomcycle
         }
 
         /// <summary>POST /v1/agents/{id}/cancel: cancels a live run and its children. Idempotent.</summary>
+        /// <exception cref="InvalidArgumentException">An id is empty, a dot segment or (agent, run, user, interrupt ids) outside the server's pattern; or the reason is longer than the server reads; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="AgentNotFoundException">The server has no agent with this id.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<CancelAgentResult> CancelAgentAsync(string agentId, string? reason = null, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/agents").Identifier(agentId, "AgentId").Literal("cancel");
@@ -36,6 +42,8 @@ namespace Loomcycle
         }
 
         /// <summary>GET /v1/users/{id}/agents: a user's recent runs (server default status: running; "all" for every status).</summary>
+        /// <exception cref="InvalidArgumentException">An id is empty, a dot segment or (agent, run, user, interrupt ids) outside the server's pattern; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<Agent[]> ListUserAgentsAsync(string userId, string? status = null, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/users").Identifier(userId, "UserId").Literal("agents").Query("status", status);

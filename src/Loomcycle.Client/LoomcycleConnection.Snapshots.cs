@@ -21,6 +21,9 @@ namespace Loomcycle
         private const long SnapshotContentLimit = 1024L * 1024 * 1024;
 
         /// <summary>POST /v1/_snapshots: captures the runtime into a new snapshot (201).</summary>
+        /// <exception cref="SnapshotTooLargeException">The capture is larger than the server's (or the request's) size cap.</exception>
+        /// <exception cref="UnavailableException">The server has no snapshot store.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<Snapshot> CreateSnapshotAsync(CreateSnapshotRequest? request = null, CancellationToken cancellationToken = default)
         {
             byte[] body = RequestBodies.CreateSnapshot(request);
@@ -31,6 +34,9 @@ namespace Loomcycle
         }
 
         /// <summary>GET /v1/_snapshots: newest first. <paramref name="labelContains"/> matches case-insensitively.</summary>
+        /// <exception cref="InvalidArgumentException">The limit is negative; nothing is sent.</exception>
+        /// <exception cref="UnavailableException">The server has no snapshot store.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<Snapshot[]> ListSnapshotsAsync(int? limit = null, string? labelContains = null, CancellationToken cancellationToken = default)
         {
             if (limit is int l && l < 0)
@@ -52,6 +58,10 @@ namespace Loomcycle
         }
 
         /// <summary>GET /v1/_snapshots/{id}: the descriptor with the envelope in <see cref="Snapshot.JsonContent"/>.</summary>
+        /// <exception cref="InvalidArgumentException">An id is empty, a dot segment or (agent, run, user, interrupt ids) outside the server's pattern; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="SnapshotNotFoundException">The server has no snapshot with this id.</exception>
+        /// <exception cref="LoomcycleProtocolException">The envelope is larger than this call reads (export it to a file instead).</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<Snapshot> GetSnapshotAsync(string snapshotId, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/_snapshots").Segment(snapshotId, "Id");
@@ -62,10 +72,16 @@ namespace Loomcycle
         }
 
         /// <summary>The download address of a snapshot's envelope. No request is made; fetching it needs the same bearer token.</summary>
+        /// <exception cref="InvalidArgumentException">The id is empty or a dot segment.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public Uri GetSnapshotExportUri(string snapshotId) =>
             new RoutePath("v1/_snapshots").Segment(snapshotId, "Id").Literal("export").ToUri(BaseUri);
 
         /// <summary>GET /v1/_snapshots/{id}/export, streamed into <paramref name="destination"/>. Returns the bytes written.</summary>
+        /// <exception cref="InvalidArgumentException">An id is empty, a dot segment or (agent, run, user, interrupt ids) outside the server's pattern; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="SnapshotNotFoundException">The server has no snapshot with this id.</exception>
+        /// <exception cref="LoomcycleTimeoutException">The download went silent for longer than the stream idle timeout.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<long> ExportSnapshotAsync(string snapshotId, Stream destination, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/_snapshots").Segment(snapshotId, "Id").Literal("export");
@@ -82,6 +98,11 @@ namespace Loomcycle
         /// Exports a snapshot to a file. The bytes land in a temporary file beside the target and are
         /// moved into place only when complete, so a failure never leaves a half-written snapshot.
         /// </summary>
+        /// <exception cref="InvalidArgumentException">The id is not valid, the file exists and <paramref name="overwrite"/> is false, or its folder does not exist; nothing is sent.</exception>
+        /// <exception cref="SnapshotNotFoundException">The server has no snapshot with this id (no file is left behind).</exception>
+        /// <exception cref="LoomcycleTimeoutException">The download went silent for longer than the stream idle timeout.</exception>
+        /// <exception cref="System.IO.IOException">The file could not be written.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<FileInfo> ExportSnapshotToFileAsync(string snapshotId, string path, bool overwrite, CancellationToken cancellationToken = default)
         {
             var target = new FileInfo(path);
@@ -123,6 +144,10 @@ namespace Loomcycle
         }
 
         /// <summary>POST /v1/_snapshots/{id}/restore from a snapshot stored on this server.</summary>
+        /// <exception cref="InvalidArgumentException">An id is empty, a dot segment or (agent, run, user, interrupt ids) outside the server's pattern; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="SnapshotNotFoundException">The server has no snapshot with this id.</exception>
+        /// <exception cref="SnapshotVersionException">The envelope comes from a newer server (unknown section version).</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public Task<SnapshotRestoreResult> RestoreSnapshotAsync(string snapshotId, bool? includeHistory = null, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/_snapshots").Segment(snapshotId, "Id").Literal("restore");
@@ -137,6 +162,9 @@ namespace Loomcycle
         }
 
         /// <summary>Restores from an envelope given as JSON text (for example another server's <see cref="Snapshot.JsonContent"/>).</summary>
+        /// <exception cref="InvalidArgumentException">The text is empty, not JSON or not an object (nothing is sent), or the server refused the envelope (400).</exception>
+        /// <exception cref="SnapshotVersionException">The envelope comes from a newer server (unknown section version).</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public Task<SnapshotRestoreResult> RestoreSnapshotFromJsonAsync(string envelopeJson, bool? includeHistory = null, CancellationToken cancellationToken = default)
         {
             CheckEnvelope(envelopeJson, InlineJsonSource);
@@ -147,6 +175,10 @@ namespace Loomcycle
         }
 
         /// <summary>Restores from an exported envelope file, streamed: its bytes are sent exactly as stored.</summary>
+        /// <exception cref="InvalidArgumentException">The file does not exist or does not hold a JSON object (nothing is sent), or the server refused the envelope (400).</exception>
+        /// <exception cref="SnapshotVersionException">The envelope comes from a newer server (unknown section version).</exception>
+        /// <exception cref="System.IO.IOException">The file could not be read.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public Task<SnapshotRestoreResult> RestoreSnapshotFromFileAsync(string path, bool? includeHistory = null, CancellationToken cancellationToken = default)
         {
             var file = new FileInfo(path);
@@ -161,6 +193,8 @@ namespace Loomcycle
         }
 
         /// <summary>DELETE /v1/_snapshots/{id}. The server answers 204 whether or not the snapshot existed.</summary>
+        /// <exception cref="InvalidArgumentException">An id is empty, a dot segment or (agent, run, user, interrupt ids) outside the server's pattern; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task DeleteSnapshotAsync(string snapshotId, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/_snapshots").Segment(snapshotId, "Id");

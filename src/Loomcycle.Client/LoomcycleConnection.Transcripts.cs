@@ -7,6 +7,9 @@ namespace Loomcycle
     public sealed partial class LoomcycleConnection
     {
         /// <summary>GET /v1/sessions/{id}/transcript: a session's persisted events.</summary>
+        /// <exception cref="InvalidArgumentException">An id is empty, a dot segment or (agent, run, user, interrupt ids) outside the server's pattern; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="NotFoundException">The server has no transcript for this session.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<Transcript> GetTranscriptAsync(string sessionId, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/sessions").Segment(sessionId, "SessionId").Literal("transcript");
