@@ -11,6 +11,9 @@ namespace Loomcycle
         /// POST /v1/hooks. Registering the same owner and name again replaces the hook in place with a new
         /// id, so it is safe to repeat. Returns the hook as registered, with its id.
         /// </summary>
+        /// <exception cref="InvalidArgumentException">The request is incomplete or invalid (checked before sending), or the server refused it (400).</exception>
+        /// <exception cref="UnavailableException">The server has no hook registry configured.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<Hook> RegisterHookAsync(RegisterHookRequest request, CancellationToken cancellationToken = default)
         {
             if (request is null)
@@ -38,6 +41,8 @@ namespace Loomcycle
         }
 
         /// <summary>GET /v1/hooks: every hook in registration order.</summary>
+        /// <exception cref="UnavailableException">The server has no hook registry configured.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<Hook[]> ListHooksAsync(CancellationToken cancellationToken = default)
         {
             HookListEnvelope envelope = (await SendJsonAsync(HttpMethod.Get, new RoutePath("v1/hooks"), ApiArea.Hook, null, Repeatability.Idempotent, LoomcycleJsonContext.Default.HookListEnvelope, cancellationToken).ConfigureAwait(false))!;
@@ -45,6 +50,9 @@ namespace Loomcycle
         }
 
         /// <summary>DELETE /v1/hooks/{id}. Unknown ids raise <see cref="HookNotFoundException"/>.</summary>
+        /// <exception cref="InvalidArgumentException">An id is empty, a dot segment or (agent, run, user, interrupt ids) outside the server's pattern; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="HookNotFoundException">The server has no hook with this id.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task DeleteHookAsync(string hookId, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/hooks").Segment(hookId, "Id");

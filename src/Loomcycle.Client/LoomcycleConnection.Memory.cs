@@ -9,6 +9,8 @@ namespace Loomcycle
     public sealed partial class LoomcycleConnection
     {
         /// <summary>GET /v1/_memory/scopes: the kinds of memory scope (agent, user, tenant …).</summary>
+        /// <exception cref="UnavailableException">The server has no memory store.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<MemoryScope[]> ListMemoryScopesAsync(CancellationToken cancellationToken = default)
         {
             MemoryScopeListEnvelope envelope = (await SendJsonAsync(HttpMethod.Get, new RoutePath("v1/_memory/scopes"), ApiArea.Memory, null, Repeatability.Idempotent, LoomcycleJsonContext.Default.MemoryScopeListEnvelope, cancellationToken).ConfigureAwait(false))!;
@@ -16,6 +18,9 @@ namespace Loomcycle
         }
 
         /// <summary>GET /v1/_memory/scopes/{scope}: scope ids holding rows (at most 200, most recently updated first).</summary>
+        /// <exception cref="InvalidArgumentException">An id is empty, a dot segment or (agent, run, user, interrupt ids) outside the server's pattern; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="UnavailableException">The server has no memory store.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<MemoryScopeId[]> ListMemoryScopeIdsAsync(string scope, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/_memory/scopes").Segment(scope, "Scope");
@@ -30,6 +35,10 @@ namespace Loomcycle
         }
 
         /// <summary>GET …/{scope}/{scope_id}/keys: rows by key, optionally under a key prefix (limit 1 to 1000, server default 200).</summary>
+        /// <exception cref="InvalidArgumentException">An id is empty, a dot segment or (agent, run, user, interrupt ids) outside the server's pattern; or the limit is out of range; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="NotFoundException">The scope or scope id is unknown.</exception>
+        /// <exception cref="UnavailableException">The server has no memory store.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<MemoryEntryList> ListMemoryEntriesAsync(string scope, string scopeId, string? prefix = null, int? limit = null, CancellationToken cancellationToken = default)
         {
             if (limit is int l && (l < 1 || l > 1000))
@@ -52,6 +61,9 @@ namespace Loomcycle
         }
 
         /// <summary>GET …/{scope}/{scope_id}/keys/{key}: one row. A key may contain '/', sent escaped as one segment.</summary>
+        /// <exception cref="InvalidArgumentException">An id is empty, a dot segment or (agent, run, user, interrupt ids) outside the server's pattern; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="NotFoundException">The scope id has no entry under this key.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<MemoryEntry> GetMemoryEntryAsync(string scope, string scopeId, string key, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/_memory/scopes").Segment(scope, "Scope").Segment(scopeId, "ScopeId").Literal("keys").Segment(key, "Key");

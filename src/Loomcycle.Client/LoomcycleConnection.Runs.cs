@@ -16,6 +16,11 @@ namespace Loomcycle
         /// (bad agent, 401, 429 …) are thrown here, before any event. A run is never sent twice once the
         /// server may have started it; only 429/503 refusals and failed connects are retried.
         /// </summary>
+        /// <exception cref="InvalidArgumentException">The request is invalid (checked before sending), or the server refused it (400, 413).</exception>
+        /// <exception cref="AgentIdInUseException">A live run already uses the requested agent id.</exception>
+        /// <exception cref="BackpressureException">The server stayed at capacity (429) through every retry.</exception>
+        /// <exception cref="UnavailableException">The runtime stayed paused (503) through every retry.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public Task<RunStream> StartRunAsync(RunRequest request, CancellationToken cancellationToken = default)
         {
             if (request is null)
@@ -28,6 +33,12 @@ namespace Loomcycle
         }
 
         /// <summary>Continues a session (POST /v1/sessions/{id}/messages); the transcript is replayed server-side.</summary>
+        /// <exception cref="InvalidArgumentException">The request is invalid (checked before sending), or the server refused it (400, 413).</exception>
+        /// <exception cref="SessionNotFoundException">The server has no session with this id.</exception>
+        /// <exception cref="SessionBusyException">The session is running another turn.</exception>
+        /// <exception cref="BackpressureException">The server stayed at capacity (429) through every retry.</exception>
+        /// <exception cref="UnavailableException">The runtime stayed paused (503) through every retry.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public Task<RunStream> StartContinueAsync(ContinueRequest request, CancellationToken cancellationToken = default)
         {
             if (request is null)
@@ -41,6 +52,10 @@ namespace Loomcycle
         }
 
         /// <summary>Runs an agent and yields its events as they arrive (the reference client's runStreaming).</summary>
+        /// <exception cref="InvalidArgumentException">As <see cref="StartRunAsync"/>.</exception>
+        /// <exception cref="LoomcycleTimeoutException">The stream went silent for longer than the stream idle timeout.</exception>
+        /// <exception cref="LoomcycleProtocolException">The stream broke or was not an event stream.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async IAsyncEnumerable<RunEvent> StreamRunAsync(RunRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             using RunStream stream = await StartRunAsync(request, cancellationToken).ConfigureAwait(false);
@@ -51,6 +66,10 @@ namespace Loomcycle
         }
 
         /// <summary>Continues a session and yields the new run's events (the reference client's continueSession).</summary>
+        /// <exception cref="SessionNotFoundException">As <see cref="StartContinueAsync"/>.</exception>
+        /// <exception cref="LoomcycleTimeoutException">The stream went silent for longer than the stream idle timeout.</exception>
+        /// <exception cref="LoomcycleProtocolException">The stream broke or was not an event stream.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async IAsyncEnumerable<RunEvent> StreamContinueAsync(ContinueRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             using RunStream stream = await StartContinueAsync(request, cancellationToken).ConfigureAwait(false);
@@ -84,7 +103,7 @@ namespace Loomcycle
             {
                 using (response)
                 {
-                    byte[] excerpt = await ReadPrefixAsync(response, LoomcycleException.MaxBodyTextLength, cancellationToken).ConfigureAwait(false);
+                    byte[] excerpt = await ResponseBody.ReadPrefixAsync(response, LoomcycleException.MaxBodyTextLength, cancellationToken).ConfigureAwait(false);
                     throw new LoomcycleProtocolException(
                         $"Expected an event stream but the server answered {(int)response.StatusCode} with '{mediaType ?? "no content type"}'.",
                         (int)response.StatusCode, null, Redact(System.Text.Encoding.UTF8.GetString(excerpt), secrets))

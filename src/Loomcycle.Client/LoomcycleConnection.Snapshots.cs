@@ -10,13 +10,20 @@ namespace Loomcycle
 {
     public sealed partial class LoomcycleConnection
     {
-        // Placeholder id the reference client uses when the envelope travels in the body (the server ignores it then).
-        private const string InlineSnapshotId = "inline";
+        // The route segment the reference client uses when the envelope travels in the body (the server ignores it then).
+        // A literal, not an id: errors name the source instead (the file, or InlineJsonSource).
+        private const string InlineSnapshotSegment = "inline";
+
+        // What a restore from JSON text is about, in results (Source) and error targets.
+        private const string InlineJsonSource = "inline JSON";
 
         // Snapshot content is read whole; the server's default cap is 512 MiB. Larger envelopes: export to a file.
         private const long SnapshotContentLimit = 1024L * 1024 * 1024;
 
         /// <summary>POST /v1/_snapshots: captures the runtime into a new snapshot (201).</summary>
+        /// <exception cref="SnapshotTooLargeException">The capture is larger than the server's (or the request's) size cap.</exception>
+        /// <exception cref="UnavailableException">The server has no snapshot store.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<Snapshot> CreateSnapshotAsync(CreateSnapshotRequest? request = null, CancellationToken cancellationToken = default)
         {
             byte[] body = RequestBodies.CreateSnapshot(request);
@@ -27,6 +34,9 @@ namespace Loomcycle
         }
 
         /// <summary>GET /v1/_snapshots: newest first. <paramref name="labelContains"/> matches case-insensitively.</summary>
+        /// <exception cref="InvalidArgumentException">The limit is negative; nothing is sent.</exception>
+        /// <exception cref="UnavailableException">The server has no snapshot store.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<Snapshot[]> ListSnapshotsAsync(int? limit = null, string? labelContains = null, CancellationToken cancellationToken = default)
         {
             if (limit is int l && l < 0)
@@ -48,6 +58,10 @@ namespace Loomcycle
         }
 
         /// <summary>GET /v1/_snapshots/{id}: the descriptor with the envelope in <see cref="Snapshot.JsonContent"/>.</summary>
+        /// <exception cref="InvalidArgumentException">An id is empty, a dot segment or (agent, run, user, interrupt ids) outside the server's pattern; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="SnapshotNotFoundException">The server has no snapshot with this id.</exception>
+        /// <exception cref="LoomcycleProtocolException">The envelope is larger than this call reads (export it to a file instead).</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<Snapshot> GetSnapshotAsync(string snapshotId, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/_snapshots").Segment(snapshotId, "Id");
@@ -58,17 +72,23 @@ namespace Loomcycle
         }
 
         /// <summary>The download address of a snapshot's envelope. No request is made; fetching it needs the same bearer token.</summary>
+        /// <exception cref="InvalidArgumentException">The id is empty or a dot segment.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public Uri GetSnapshotExportUri(string snapshotId) =>
             new RoutePath("v1/_snapshots").Segment(snapshotId, "Id").Literal("export").ToUri(BaseUri);
 
         /// <summary>GET /v1/_snapshots/{id}/export, streamed into <paramref name="destination"/>. Returns the bytes written.</summary>
+        /// <exception cref="InvalidArgumentException">An id is empty, a dot segment or (agent, run, user, interrupt ids) outside the server's pattern; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="SnapshotNotFoundException">The server has no snapshot with this id.</exception>
+        /// <exception cref="LoomcycleTimeoutException">The download went silent for longer than the stream idle timeout.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<long> ExportSnapshotAsync(string snapshotId, Stream destination, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/_snapshots").Segment(snapshotId, "Id").Literal("export");
             using HttpResponseMessage response = await SendAsync(
                 HttpMethod.Get, route, ApiArea.Snapshot, null, Repeatability.Idempotent, HttpCompletionOption.ResponseHeadersRead, "application/json", cancellationToken).ConfigureAwait(false);
             using CancellationTokenRegistration abort = cancellationToken.Register(static r => ((HttpResponseMessage)r!).Dispose(), response);
-            using Stream body = await ReadStreamAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            using Stream body = await ResponseBody.ReadStreamAsync(response.Content, cancellationToken).ConfigureAwait(false);
             using var idle = new GuardedDownload(body, _options.StreamIdleTimeout);
             await idle.CopyToAsync(destination, 81920, cancellationToken).ConfigureAwait(false);
             return idle.BytesRead;
@@ -78,12 +98,17 @@ namespace Loomcycle
         /// Exports a snapshot to a file. The bytes land in a temporary file beside the target and are
         /// moved into place only when complete, so a failure never leaves a half-written snapshot.
         /// </summary>
+        /// <exception cref="InvalidArgumentException">The id is not valid, the file exists and <paramref name="overwrite"/> is false, or its folder does not exist; nothing is sent.</exception>
+        /// <exception cref="SnapshotNotFoundException">The server has no snapshot with this id (no file is left behind).</exception>
+        /// <exception cref="LoomcycleTimeoutException">The download went silent for longer than the stream idle timeout.</exception>
+        /// <exception cref="System.IO.IOException">The file could not be written.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<FileInfo> ExportSnapshotToFileAsync(string snapshotId, string path, bool overwrite, CancellationToken cancellationToken = default)
         {
             var target = new FileInfo(path);
             if (target.Exists && !overwrite)
             {
-                throw new InvalidArgumentException($"The file '{target.FullName}' already exists; use -Force to overwrite it.") { Target = target.FullName };
+                throw new InvalidArgumentException($"The file '{target.FullName}' already exists and overwriting it was not allowed.") { Target = target.FullName };
             }
 
             if (target.Directory is { Exists: false } directory)
@@ -119,6 +144,10 @@ namespace Loomcycle
         }
 
         /// <summary>POST /v1/_snapshots/{id}/restore from a snapshot stored on this server.</summary>
+        /// <exception cref="InvalidArgumentException">An id is empty, a dot segment or (agent, run, user, interrupt ids) outside the server's pattern; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="SnapshotNotFoundException">The server has no snapshot with this id.</exception>
+        /// <exception cref="SnapshotVersionException">The envelope comes from a newer server (unknown section version).</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public Task<SnapshotRestoreResult> RestoreSnapshotAsync(string snapshotId, bool? includeHistory = null, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/_snapshots").Segment(snapshotId, "Id").Literal("restore");
@@ -133,16 +162,23 @@ namespace Loomcycle
         }
 
         /// <summary>Restores from an envelope given as JSON text (for example another server's <see cref="Snapshot.JsonContent"/>).</summary>
+        /// <exception cref="InvalidArgumentException">The text is empty, not JSON or not an object (nothing is sent), or the server refused the envelope (400).</exception>
+        /// <exception cref="SnapshotVersionException">The envelope comes from a newer server (unknown section version).</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public Task<SnapshotRestoreResult> RestoreSnapshotFromJsonAsync(string envelopeJson, bool? includeHistory = null, CancellationToken cancellationToken = default)
         {
-            CheckEnvelope(envelopeJson);
+            CheckEnvelope(envelopeJson, InlineJsonSource);
             string prefix = includeHistory is bool history ? $"{{\"include_history\":{(history ? "true" : "false")},\"json\":" : "{\"json\":";
             byte[] body = Encoding.UTF8.GetBytes(prefix + envelopeJson + "}");
-            RoutePath route = new RoutePath("v1/_snapshots").Segment(InlineSnapshotId, "Id").Literal("restore");
-            return RestoreAsync(route, () => JsonContent(body), "inline JSON", cancellationToken);
+            RoutePath route = new RoutePath("v1/_snapshots").Literal(InlineSnapshotSegment).Literal("restore").About(InlineJsonSource);
+            return RestoreAsync(route, () => JsonContent(body), InlineJsonSource, cancellationToken);
         }
 
         /// <summary>Restores from an exported envelope file, streamed: its bytes are sent exactly as stored.</summary>
+        /// <exception cref="InvalidArgumentException">The file does not exist or does not hold a JSON object (nothing is sent), or the server refused the envelope (400).</exception>
+        /// <exception cref="SnapshotVersionException">The envelope comes from a newer server (unknown section version).</exception>
+        /// <exception cref="System.IO.IOException">The file could not be read.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public Task<SnapshotRestoreResult> RestoreSnapshotFromFileAsync(string path, bool? includeHistory = null, CancellationToken cancellationToken = default)
         {
             var file = new FileInfo(path);
@@ -152,11 +188,13 @@ namespace Loomcycle
             }
 
             CheckEnvelopeFile(file);
-            RoutePath route = new RoutePath("v1/_snapshots").Segment(InlineSnapshotId, "Id").Literal("restore");
+            RoutePath route = new RoutePath("v1/_snapshots").Literal(InlineSnapshotSegment).Literal("restore").About(file.FullName);
             return RestoreAsync(route, () => new EnvelopeContent(file.FullName, includeHistory), file.FullName, cancellationToken);
         }
 
         /// <summary>DELETE /v1/_snapshots/{id}. The server answers 204 whether or not the snapshot existed.</summary>
+        /// <exception cref="InvalidArgumentException">An id is empty, a dot segment or (agent, run, user, interrupt ids) outside the server's pattern; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task DeleteSnapshotAsync(string snapshotId, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/_snapshots").Segment(snapshotId, "Id");
@@ -183,11 +221,11 @@ namespace Loomcycle
             return snapshot;
         }
 
-        private static void CheckEnvelope(string? json)
+        private static void CheckEnvelope(string? json, string source)
         {
             if (string.IsNullOrWhiteSpace(json))
             {
-                throw new InvalidArgumentException("The snapshot JSON is empty.");
+                throw new InvalidArgumentException("The snapshot JSON is empty.") { Target = source };
             }
 
             try
@@ -195,12 +233,12 @@ namespace Loomcycle
                 using JsonDocument doc = JsonDocument.Parse(json!);
                 if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 {
-                    throw new InvalidArgumentException($"The snapshot JSON must be an object (an envelope), not {doc.RootElement.ValueKind}.");
+                    throw new InvalidArgumentException($"The snapshot JSON must be an object (an envelope), not {doc.RootElement.ValueKind}.") { Target = source };
                 }
             }
             catch (JsonException ex)
             {
-                throw new InvalidArgumentException($"The snapshot JSON is not valid JSON: {ex.Message}", 0, null, null, ex);
+                throw new InvalidArgumentException($"The snapshot JSON is not valid JSON: {ex.Message}", 0, null, null, ex) { Target = source };
             }
         }
 

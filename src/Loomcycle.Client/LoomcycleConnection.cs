@@ -12,6 +12,17 @@ namespace Loomcycle
     /// by every call and safe to use from many threads and runspaces at once. The token is held privately:
     /// no property, <see cref="ToString"/> or error ever contains it.
     /// </summary>
+    /// <remarks>
+    /// Every call that reaches the server may also throw, besides the exceptions listed on it (all derive from
+    /// <see cref="LoomcycleException"/> unless noted): <see cref="LoomcycleConnectionException"/> (the server could not be
+    /// reached, or the connection broke before an answer), <see cref="LoomcycleTimeoutException"/> (no connection or no
+    /// complete answer in time), <see cref="AuthException"/> (401: the token is missing or refused; 403: it lacks the scope),
+    /// <see cref="BackpressureException"/> and <see cref="UnavailableException"/> (429 and 503 that outlasted the retries),
+    /// <see cref="LoomcycleProtocolException"/> (an answer that is not what the API promises: a redirect, a body that is not
+    /// the expected JSON, a response over the size cap), and <see cref="LoomcycleException"/> itself for any other status.
+    /// Outside that family: <see cref="ObjectDisposedException"/> once the connection is disposed, and
+    /// <see cref="OperationCanceledException"/> when the caller's cancellation token fires.
+    /// </remarks>
     public sealed partial class LoomcycleConnection : IDisposable
     {
         private readonly LoomcycleConnectionOptions _options;
@@ -21,6 +32,11 @@ namespace Loomcycle
         private readonly string[] _secrets;
         private int _disposed;
 
+        /// <summary>Creates a connection; nothing is sent until the first call.</summary>
+        /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+        /// <exception cref="InvalidArgumentException">The base URL is not an absolute http(s) URL without user information, query
+        /// or fragment, or a token would travel over plain http to a host that is not loopback without
+        /// <see cref="LoomcycleConnectionOptions.AllowUnencryptedAuthentication"/>.</exception>
         public LoomcycleConnection(LoomcycleConnectionOptions options)
         {
             if (options is null)
@@ -115,7 +131,7 @@ namespace Loomcycle
             if (!string.IsNullOrEmpty(baseUri.UserInfo))
             {
                 // http://localhost:80@evil.example/ style addresses: credentials never go in the URL.
-                throw new InvalidArgumentException("The base URL must not contain user information ('user@host'); pass the token with -Token instead.");
+                throw new InvalidArgumentException("The base URL must not contain user information ('user@host'); give the token in LoomcycleConnectionOptions.Token instead.");
             }
 
             if (!string.IsNullOrEmpty(baseUri.Query) || !string.IsNullOrEmpty(baseUri.Fragment))
@@ -133,7 +149,7 @@ namespace Loomcycle
             {
                 throw new InvalidArgumentException(
                     $"Refusing to send the bearer token over plain http to '{baseUri.Host}', which is not a loopback address. " +
-                    "Use an https:// URL, or pass -AllowUnencryptedAuthentication if this network is trusted.");
+                    "Use an https:// URL, or set LoomcycleConnectionOptions.AllowUnencryptedAuthentication if this network is trusted.");
             }
         }
     }

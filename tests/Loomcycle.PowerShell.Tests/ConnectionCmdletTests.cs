@@ -122,7 +122,8 @@ namespace Loomcycle.PowerShell.Tests
             var result = session.Run("Connect-Loomcycle $url -Token $secure", new System.Collections.Generic.Dictionary<string, object?> { ["url"] = url, ["secure"] = Secure("secret-123456") });
             ErrorRecord error = Assert.Single(result.AllErrors);
             Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
-            Assert.Contains("-AllowUnencryptedAuthentication", error.Exception.Message);
+            Assert.Contains("AllowUnencryptedAuthentication", error.Exception.Message);
+            Assert.Contains("-AllowUnencryptedAuthentication", error.ErrorDetails.RecommendedAction);
 
             var allowed = session.Run("Connect-Loomcycle $url -Token $secure -AllowUnencryptedAuthentication -PassThru", new System.Collections.Generic.Dictionary<string, object?> { ["url"] = url, ["secure"] = Secure("secret-123456") });
             allowed.ThrowIfErrors();

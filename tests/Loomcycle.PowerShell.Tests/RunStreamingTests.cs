@@ -126,7 +126,7 @@ namespace Loomcycle.PowerShell.Tests
         {
             _fixture.Server.ClearRequests();
             _fixture.Session.Run("Invoke-LoomcycleRun echo -Segment " + segment + " -AsResult").ThrowIfErrors();
-            var body = Assert.Single(_fixture.Server.Requests.Where(r => r.Path == "/v1/runs")).Body;
+            var body = Assert.Single(_fixture.Server.Requests, r => r.Path == "/v1/runs").Body;
             Assert.Equal(
                 "[{\"role\":\"user\",\"content\":[{\"type\":\"untrusted-block\",\"text\":\"page\",\"cacheable\":true,\"kind\":\"web_content\"}]}]",
                 JsonDocument.Parse(body).RootElement.GetProperty("segments").GetRawText());
@@ -137,7 +137,7 @@ namespace Loomcycle.PowerShell.Tests
         {
             _fixture.Server.ClearRequests();
             _fixture.Session.Run("Invoke-LoomcycleRun echo -Segment @{ Role = 'system'; Content = 'brief' }, @{ Role = 'user'; Content = @('a', @{ type = 'image'; media_type = 'image/png'; data = 'iVBO' }) } -AsResult").ThrowIfErrors();
-            var body = Assert.Single(_fixture.Server.Requests.Where(r => r.Path == "/v1/runs")).Body;
+            var body = Assert.Single(_fixture.Server.Requests, r => r.Path == "/v1/runs").Body;
             Assert.Equal(
                 "[{\"role\":\"system\",\"content\":[{\"type\":\"trusted-text\",\"text\":\"brief\"}]},{\"role\":\"user\",\"content\":[{\"type\":\"trusted-text\",\"text\":\"a\"},{\"type\":\"image\",\"media_type\":\"image/png\",\"data\":\"iVBO\"}]}]",
                 JsonDocument.Parse(body).RootElement.GetProperty("segments").GetRawText());

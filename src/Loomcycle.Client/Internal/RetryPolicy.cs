@@ -14,7 +14,21 @@ namespace Loomcycle
         NotIdempotent,
     }
 
-    /// <summary>Decides whether and how long to wait before another attempt.</summary>
+    /// <summary>The retries of one call so far: how many, and how long they waited in all.</summary>
+    internal struct RetryState
+    {
+        /// <summary>0 for the first attempt, then the number of the retry being made.</summary>
+        public int Attempt;
+
+        /// <summary>The waits so far, counted against <see cref="LoomcycleConnectionOptions.RetryBudget"/>.</summary>
+        public TimeSpan Waited;
+    }
+
+    /// <summary>
+    /// The one place that decides whether a failed attempt is tried again and after how long (in the manner of
+    /// System.ClientModel's ClientRetryPolicy): what the failure proves (<see cref="FailureKind"/>), whether the request
+    /// may be repeated, the server's own advice (status, code, Retry-After), the retry count and the time budget.
+    /// </summary>
     internal sealed class RetryPolicy
     {
         [ThreadStatic]
@@ -30,6 +44,38 @@ namespace Loomcycle
         public int MaximumRetryCount => LoomcycleCallContext.Current?.MaximumRetryCount ?? _options.MaximumRetryCount;
 
         private TimeSpan RetryInterval => LoomcycleCallContext.Current?.RetryInterval ?? _options.RetryInterval;
+
+        /// <summary>
+        /// Whether to try again after <paramref name="failure"/>; when so, <paramref name="delay"/> is the wait and
+        /// <paramref name="state"/> counts the retry. Never when nothing proves a repeat is safe: a request that may have
+        /// reached the server is repeated only if it is idempotent; an answer only when it says the server did not act.
+        /// </summary>
+        public bool ShouldRetry(in AttemptFailure failure, Repeatability repeatability, ref RetryState state, out TimeSpan delay)
+        {
+            delay = TimeSpan.Zero;
+            bool eligible = failure.Kind switch
+            {
+                FailureKind.NotSent => true,
+                FailureKind.NoResponse => repeatability == Repeatability.Idempotent,
+                FailureKind.Answered => IsRetryable(failure.Error),
+                _ => false,
+            };
+            if (!eligible || state.Attempt >= MaximumRetryCount)
+            {
+                return false;
+            }
+
+            delay = Delay(state.Attempt + 1, failure.Error.RetryAfter);
+            if (state.Waited + delay > _options.RetryBudget)
+            {
+                delay = TimeSpan.Zero;
+                return false;
+            }
+
+            state.Waited += delay;
+            state.Attempt++;
+            return true;
+        }
 
         /// <summary>Statuses whose body says the server did not act and may accept the request later.</summary>
         public static bool IsRetryable(LoomcycleException error)

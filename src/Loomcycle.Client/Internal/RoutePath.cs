@@ -24,7 +24,10 @@ namespace Loomcycle
             _path.Append(literal.TrimStart('/'));
         }
 
-        /// <summary>The target for error records: the id this request is about.</summary>
+        /// <summary>
+        /// What this request is about, for the target of its errors: the last id in the route (the interrupt of a run,
+        /// the key in a memory scope), or what <see cref="About"/> named.
+        /// </summary>
         public string? Target { get; private set; }
 
         /// <summary>Appends a fixed part of the route.</summary>
@@ -65,6 +68,13 @@ namespace Loomcycle
             return Append(value!);
         }
 
+        /// <summary>Names what the request is about when no id in the route says it (an envelope sent in the body).</summary>
+        public RoutePath About(string target)
+        {
+            Target = target;
+            return this;
+        }
+
         public RoutePath Query(string name, string? value)
         {
             if (value is not null)
@@ -94,7 +104,7 @@ namespace Loomcycle
 
         private RoutePath Append(string value)
         {
-            Target ??= value;
+            Target = value;
             _path.Append('/').Append(Uri.EscapeDataString(value));
             return this;
         }

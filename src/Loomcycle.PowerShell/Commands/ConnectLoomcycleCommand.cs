@@ -82,9 +82,10 @@ namespace Loomcycle.PowerShell.Commands
         protected override void EndProcessing()
         {
             LoomcycleConnection connection;
+            Uri? baseUrl = BaseUrl;
             try
             {
-                Uri baseUrl = BaseUrl ?? ConnectionResolver.EnvironmentBaseUri();
+                baseUrl ??= ConnectionResolver.EnvironmentBaseUri();
                 connection = new LoomcycleConnection(new LoomcycleConnectionOptions
                 {
                     BaseUri = baseUrl,
@@ -103,7 +104,7 @@ namespace Loomcycle.PowerShell.Commands
             }
             catch (LoomcycleException ex)
             {
-                ThrowTerminatingError(LoomcycleErrors.From(ex, BaseUrl));
+                ThrowTerminatingError(LoomcycleErrors.From(ex, BaseUrl, Advice(ex, baseUrl)));
                 return;
             }
 
@@ -122,6 +123,29 @@ namespace Loomcycle.PowerShell.Commands
             {
                 WriteObject(connection);
             }
+        }
+
+        /// <summary>What to do about a refused base URL, in this cmdlet's parameters (the engine checks in the same order).</summary>
+        private string? Advice(LoomcycleException error, Uri? baseUrl)
+        {
+            if (error is not InvalidArgumentException || baseUrl is null || !baseUrl.IsAbsoluteUri
+                || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
+            {
+                return null;
+            }
+
+            if (!string.IsNullOrEmpty(baseUrl.UserInfo))
+            {
+                return "Give the token with -Token (or in LOOMCYCLE_AUTH_TOKEN), never in the URL.";
+            }
+
+            if (string.IsNullOrEmpty(baseUrl.Query) && string.IsNullOrEmpty(baseUrl.Fragment)
+                && baseUrl.Scheme == Uri.UriSchemeHttp && !baseUrl.IsLoopback && !AllowUnencryptedAuthentication)
+            {
+                return "Use an https:// URL, or pass -AllowUnencryptedAuthentication if this network is trusted.";
+            }
+
+            return null;
         }
     }
 }

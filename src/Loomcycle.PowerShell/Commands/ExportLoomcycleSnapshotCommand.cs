@@ -46,7 +46,10 @@ namespace Loomcycle.PowerShell.Commands
                 return;
             }
 
-            TryRun(Id, () => WriteObject(Invoke((connection, token) => connection.ExportSnapshotToFileAsync(Id, file, Force, token))));
+            TryRun(
+                Id,
+                () => WriteObject(Invoke((connection, token) => connection.ExportSnapshotToFileAsync(Id, file, Force, token))),
+                ex => ex is InvalidArgumentException && !Force && System.IO.File.Exists(file) ? "Use -Force to overwrite the file." : null);
         }
 
         private string TargetFile()

@@ -63,7 +63,7 @@ namespace Loomcycle.PowerShell.Commands
             {
                 if (!WildcardPattern.ContainsWildcardCharacters(id) && !hooks.Any(h => string.Equals(h.Id, id, StringComparison.OrdinalIgnoreCase)))
                 {
-                    var missing = new HookNotFoundException($"No hook has the id '{id}'.") { Target = id };
+                    var missing = new HookNotFoundException($"No hook has the id '{id}'.");
                     WriteError(LoomcycleErrors.From(missing, id));
                 }
             }

@@ -68,8 +68,8 @@ namespace Loomcycle.PowerShell.Commands
                 return;
             }
 
-            TryRun(InterruptId, () => WriteObject(ErrorTarget.About(InterruptId, () =>
-                Invoke((connection, token) => connection.ResolveInterruptAsync(RunId, InterruptId, Answer, ResolvedBy, token)))));
+            TryRun(InterruptId, () => WriteObject(
+                Invoke((connection, token) => connection.ResolveInterruptAsync(RunId, InterruptId, Answer, ResolvedBy, token))));
         }
     }
 }

@@ -28,9 +28,6 @@ namespace Loomcycle.PowerShell.Commands
         private const string FromJsonSet = "FromJson";
         private const string FromObjectSet = "InputObject";
 
-        // The id the engine puts in the route when the envelope travels in the body.
-        private const string InlineRouteId = "inline";
-
         /// <summary>The id of a snapshot stored on this server.</summary>
         // Not bound by property name: the binder would prefer this (default) set over InputObject for piped snapshots.
         [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0)]
@@ -102,18 +99,7 @@ namespace Loomcycle.PowerShell.Commands
 
             TryRun(target, () =>
             {
-                SnapshotRestoreResult result;
-                try
-                {
-                    result = Invoke(call);
-                }
-                catch (LoomcycleException ex) when (ex.Target is null || ex.Target == InlineRouteId)
-                {
-                    // Inline restores travel under a placeholder id; the error is about the file or JSON given.
-                    ex.Target = target;
-                    throw;
-                }
-
+                SnapshotRestoreResult result = Invoke(call);
                 foreach (string warning in result.Warnings ?? System.Array.Empty<string>())
                 {
                     WriteWarning(warning);

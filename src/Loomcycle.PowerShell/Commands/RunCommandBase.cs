@@ -88,7 +88,6 @@ namespace Loomcycle.PowerShell.Commands
             var prose = new ProseWriter(this);
             try
             {
-                LoomcycleConnection connection = ResolvedConnection;
                 Stream(
                     (c, token) => ReadAsync(c, token, r => result = r),
                     ev => Emit(ev, prose));

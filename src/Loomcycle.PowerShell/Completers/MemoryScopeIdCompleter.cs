@@ -7,7 +7,7 @@ using System.Management.Automation.Language;
 namespace Loomcycle.PowerShell
 {
     /// <summary>
-    /// Completes the scope ids that hold memory in the scope given by -Scope (GET /v1/memory/{scope});
+    /// Completes the scope ids that hold memory in the scope given by -Scope (GET /v1/_memory/scopes/{scope});
     /// nothing until -Scope is on the command line. The tooltip shows the key count and size.
     /// </summary>
     public sealed class MemoryScopeIdCompleter : IArgumentCompleter

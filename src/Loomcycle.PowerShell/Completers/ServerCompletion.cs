@@ -94,8 +94,6 @@ namespace Loomcycle.PowerShell
             }
         }
 
-        internal static void ClearCache(LoomcycleConnection connection) => Caches.Remove(connection);
-
         private static Candidate[] Fetch(LoomcycleConnection connection, string cacheKey, Func<LoomcycleConnection, CancellationToken, Task<IEnumerable<Candidate>>> fetch)
         {
             ConcurrentDictionary<string, CacheEntry> cache = Caches.GetValue(connection, _ => new ConcurrentDictionary<string, CacheEntry>(StringComparer.Ordinal));

@@ -50,14 +50,14 @@ namespace Loomcycle.PowerShell
         /// <summary>Runs one engine call and returns its result; engine errors are thrown as they are.</summary>
         protected T Invoke<T>(Func<LoomcycleConnection, CancellationToken, Task<T>> call)
         {
-            LoomcycleConnection connection = ResolvedConnection;
+            LoomcycleConnection connection = OpenConnection();
             return Bridge.Invoke(token => call(connection, token));
         }
 
         /// <summary>Runs one engine call that returns nothing.</summary>
         protected void Invoke(Func<LoomcycleConnection, CancellationToken, Task> call)
         {
-            LoomcycleConnection connection = ResolvedConnection;
+            LoomcycleConnection connection = OpenConnection();
             Bridge.Invoke<bool>(async token =>
             {
                 await call(connection, token).ConfigureAwait(false);
@@ -72,7 +72,7 @@ namespace Loomcycle.PowerShell
         /// </summary>
         protected void Stream<T>(Func<LoomcycleConnection, CancellationToken, IAsyncEnumerable<T>> source, Action<T> onItem)
         {
-            LoomcycleConnection connection = ResolvedConnection;
+            LoomcycleConnection connection = OpenConnection();
             Bridge.Drive(token => source(connection, token), onItem);
         }
 
@@ -80,7 +80,13 @@ namespace Loomcycle.PowerShell
         /// Runs <paramref name="action"/>, reporting a Loomcycle failure as a non-terminating error for
         /// <paramref name="target"/> so the pipeline goes on with the next item. Returns false on failure.
         /// </summary>
-        protected bool TryRun(object? target, Action action)
+        protected bool TryRun(object? target, Action action) => TryRun(target, action, null);
+
+        /// <summary>
+        /// As <see cref="TryRun(object?, Action)"/>; <paramref name="recommendedAction"/> gives the advice for a failure
+        /// that this cmdlet can phrase in its own parameters (null: the general advice).
+        /// </summary>
+        protected bool TryRun(object? target, Action action, Func<LoomcycleException, string?>? recommendedAction)
         {
             try
             {
@@ -89,9 +95,21 @@ namespace Loomcycle.PowerShell
             }
             catch (LoomcycleException ex)
             {
-                WriteError(LoomcycleErrors.From(ex, target));
+                WriteError(LoomcycleErrors.From(ex, target, recommendedAction?.Invoke(ex)));
                 return false;
             }
+        }
+
+        /// <summary>The resolved connection; a closed one ends the command with advice to connect again.</summary>
+        private LoomcycleConnection OpenConnection()
+        {
+            LoomcycleConnection connection = ResolvedConnection;
+            if (connection.IsDisposed)
+            {
+                ThrowTerminatingError(LoomcycleErrors.ConnectionClosed(connection));
+            }
+
+            return connection;
         }
 
         /// <summary>Ends the command with the error as a terminating ErrorRecord.</summary>

@@ -5,16 +5,21 @@ namespace Loomcycle.PowerShell
 {
     /// <summary>
     /// Turns engine exceptions into ErrorRecords with a stable id (the exception's name without
-    /// "Exception"), a category that says what went wrong, and the resource as target.
+    /// "Exception"), a category that says what went wrong, and the resource as target. The engine's message
+    /// says what is wrong in .NET terms; what a PowerShell user should do about it (which parameter, which
+    /// cmdlet) is added here, as ErrorDetails.RecommendedAction.
     /// </summary>
     internal static class LoomcycleErrors
     {
-        public static ErrorRecord From(Exception exception, object? target)
+        public static ErrorRecord From(Exception exception, object? target) => From(exception, target, null);
+
+        /// <summary>As <see cref="From(Exception, object?)"/>, with advice the cmdlet knows better than the general one.</summary>
+        public static ErrorRecord From(Exception exception, object? target, string? recommendedAction)
         {
             if (exception is LoomcycleException loomcycle)
             {
                 var record = new ErrorRecord(loomcycle, ErrorId(loomcycle), Category(loomcycle), (object?)loomcycle.Target ?? target);
-                string? advice = RecommendedAction(loomcycle);
+                string? advice = recommendedAction ?? RecommendedAction(loomcycle);
                 if (advice is not null)
                 {
                     record.ErrorDetails = new ErrorDetails(loomcycle.Message) { RecommendedAction = advice };
@@ -24,6 +29,19 @@ namespace Loomcycle.PowerShell
             }
 
             return new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target);
+        }
+
+        /// <summary>A connection that Disconnect-Loomcycle (or Dispose) closed was used again.</summary>
+        public static ErrorRecord ConnectionClosed(LoomcycleConnection connection)
+        {
+            var exception = new ObjectDisposedException(nameof(LoomcycleConnection), "This connection was disposed; create a new LoomcycleConnection.");
+            return new ErrorRecord(exception, "ConnectionClosed", ErrorCategory.ResourceUnavailable, connection)
+            {
+                ErrorDetails = new ErrorDetails(exception.Message)
+                {
+                    RecommendedAction = "This connection was closed (Disconnect-Loomcycle); connect again with Connect-Loomcycle.",
+                },
+            };
         }
 
         internal static string ErrorId(LoomcycleException exception)

@@ -67,8 +67,9 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
             Assert.Empty(refused.Output);
             Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
             string message = error.Exception.Message;
+            string? advice = error.ErrorDetails?.RecommendedAction;
             Assert.True(
-                message.Contains("-AllowUnencryptedAuthentication") || message.Contains("user information") || message.Contains("query or a fragment") || message.Contains("http or https"),
+                (advice?.Contains("-AllowUnencryptedAuthentication") ?? false) || message.Contains("user information") || message.Contains("query or a fragment") || message.Contains("http or https"),
                 message);
 
             var opted = session.Run($"Connect-Loomcycle {Quote(url)} -Token $token -AllowUnencryptedAuthentication -PassThru -NoDefault", variables);

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 
-namespace Loomcycle.PowerShell.Commands
+namespace Loomcycle.PowerShell
 {
     /// <summary>
     /// Shows a run to a person: text deltas flow onto one line as they arrive, tool calls and errors get
