@@ -218,7 +218,7 @@ namespace Loomcycle
                 string? mediaType = response.Content.Headers.ContentType?.MediaType;
                 if (!string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
                 {
-                    byte[] excerpt = await ReadPrefixAsync(response, LoomcycleException.MaxBodyTextLength, cancellationToken).ConfigureAwait(false);
+                    byte[] excerpt = await ResponseBody.ReadPrefixAsync(response, LoomcycleException.MaxBodyTextLength, cancellationToken).ConfigureAwait(false);
                     throw new LoomcycleProtocolException(
                         $"Expected an event stream but the server answered {(int)response.StatusCode} with '{mediaType ?? "no content type"}'.",
                         (int)response.StatusCode, null, Redact(Encoding.UTF8.GetString(excerpt)));

@@ -355,7 +355,7 @@ namespace Loomcycle
             {
                 using (response)
                 {
-                    byte[] excerpt = await ReadPrefixAsync(response, LoomcycleException.MaxBodyTextLength, cancellationToken).ConfigureAwait(false);
+                    byte[] excerpt = await ResponseBody.ReadPrefixAsync(response, LoomcycleException.MaxBodyTextLength, cancellationToken).ConfigureAwait(false);
                     throw new LoomcycleProtocolException(
                         $"Expected an event stream but the server answered {(int)response.StatusCode} with '{mediaType ?? "no content type"}'.",
                         (int)response.StatusCode, null, Redact(Encoding.UTF8.GetString(excerpt)))

@@ -30,16 +30,12 @@ namespace Loomcycle.PowerShell.Tests
         public static string[] FormatFiles =>
             Directory.GetFiles(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!, "*.format.ps1xml").OrderBy(f => f, StringComparer.Ordinal).ToArray();
 
-        /// <summary>Every format file the module ships (views may be split by area: Loomcycle.&lt;Area&gt;.format.ps1xml).</summary>
-        public static string[] FormatFiles =>
-            Directory.GetFiles(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!, "*.format.ps1xml").OrderBy(f => f, StringComparer.Ordinal).ToArray();
-
         /// <summary>Type name → view name for every view in the module's format file.</summary>
         public static Dictionary<string, XElement> Views(string files = "*.format.ps1xml")
         {
             // Every area's format file (Loomcycle.format.ps1xml and Loomcycle.<Area>.format.ps1xml) ships in the module folder.
             var views = new Dictionary<string, XElement>(StringComparer.OrdinalIgnoreCase);
-            foreach (XElement view in Directory.GetFiles(Path.GetDirectoryName(FormatFile)!, files).SelectMany(f => XDocument.Load(f).Descendants("View")))
+            foreach (XElement view in Directory.GetFiles(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!, files).SelectMany(f => XDocument.Load(f).Descendants("View")))
             {
                 foreach (XElement type in view.Element("ViewSelectedBy")!.Elements("TypeName"))
                 {

@@ -44,6 +44,28 @@ namespace Loomcycle.PowerShell.Tests
             Assert.Equal("closed", hook.Str("FailMode"));
         }
 
+        [Theory]
+        [InlineData("-TimeoutSec 2.5", 2500)]
+        [InlineData("-TimeoutSec 0.2", 200)]
+        [InlineData("-TimeoutMs 1500", 1500)]          // the name of earlier versions still works, in milliseconds
+        [InlineData("-TimeoutSec 3 -TimeoutMs 1500", 3000)]
+        public void TimeoutSecIsSentInMillisecondsAndTheOldTimeoutMsStillWorks(string timeout, int expectedMs)
+        {
+            _fixture.Server.ClearRequests();
+            _fixture.Session.Run("Register-LoomcycleHook -Owner app -Name timed -Phase pre -CallbackUrl http://127.0.0.1:9000/t " + timeout).ThrowIfErrors();
+            var request = Assert.Single(_fixture.Server.Requests);
+            Assert.Equal(expectedMs, JsonDocument.Parse(request.Body).RootElement.GetProperty("timeout_ms").GetInt32());
+        }
+
+        [Fact]
+        public void ATimeoutOverSixtySecondsIsRefusedBeforeSending()
+        {
+            _fixture.Server.ClearRequests();
+            var result = _fixture.Session.Run("Register-LoomcycleHook -Owner app -Name timed -Phase pre -CallbackUrl http://127.0.0.1:9000/t -TimeoutSec 61");
+            Assert.StartsWith("ParameterArgumentValidationError", Assert.Single(result.Errors).FullyQualifiedErrorId);
+            Assert.Empty(_fixture.Server.Requests);
+        }
+
         [Fact]
         public void ReRegisteringTheSameOwnerAndNameReplacesTheHook()
         {

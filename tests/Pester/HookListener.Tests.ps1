@@ -65,7 +65,7 @@ Describe 'Register-LoomcycleHook -ScriptBlock' {
     }
 
     It 'answers a slow script block by the fail mode before the server''s timeout' {
-        Register-LoomcycleHook -Owner pester -Name slow -Phase pre -Tool WebFetch -FailMode closed -TimeoutMs 1000 -ScriptBlock {
+        Register-LoomcycleHook -Owner pester -Name slow -Phase pre -Tool WebFetch -FailMode closed -TimeoutSec 1 -ScriptBlock {
             param($call) Start-Sleep -Seconds 30
         } | Out-Null
         (Get-WebFetchResult).Text | Should -Be 'tool_call denied: hook pester/slow failed (no answer within 0.75 s)'

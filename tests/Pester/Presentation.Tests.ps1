@@ -20,6 +20,10 @@ BeforeAll {
     # One real object of every output type, made by the cmdlet that writes it, against the fake server.
     # A new output type must get a sample here (the test below names any that has none).
     $run = Invoke-LoomcycleRun -Agent tools -Prompt fetch -UserId u-present -AsResult
+    # The demo has no schedule: one for the schedule samples.
+    New-LoomcycleDefinition -Kind Schedule -Name present-digest -Definition @{
+        agent = 'echo'; prompt = 'digest'; schedule = '0 2 * * *'; timezone = 'UTC'; enabled = $true
+    } | Out-Null
     $script:samples = @{
         'Loomcycle.LoomcycleConnection'   = { Get-LoomcycleConnection }
         'Loomcycle.Health'                = { Get-LoomcycleHealth }
@@ -43,6 +47,138 @@ BeforeAll {
             Resolve-LoomcycleInterrupt -RunId $pending.RunId -InterruptId $pending.InterruptId -Answer yes
         }
         'Loomcycle.Hook'                  = { Register-LoomcycleHook -Owner present -Name audit -Phase post -CallbackUrl https://audit.example/hook }
+
+        # Live runs
+        'Loomcycle.RunState'              = { Watch-LoomcycleAgent -UserId u-present -IncludeExisting -TimeoutSec 10 | Select-Object -First 1 }
+        'Loomcycle.BatchResult'           = { Invoke-LoomcycleBatch -Agent echo -Prompt 'one', 'two' }
+        'Loomcycle.SessionReplayResult'   = { Copy-LoomcycleSession -SessionId $run.SessionId -Agent chatty -Confirm:$false }
+        'Loomcycle.RunInputResult'        = {
+            $parked = Invoke-LoomcycleRun -Agent echo -Prompt 'first' -UserId u-present -Interactive -AsResult
+            Send-LoomcycleInput -RunId $parked.RunId -Text 'second' -PassThru
+            Stop-LoomcycleAgent -AgentId $parked.AgentId -Force | Out-Null
+        }
+        'Loomcycle.CompactResult'         = {
+            $parked = Invoke-LoomcycleRun -Agent echo -Prompt 'first' -UserId u-present -Interactive -AsResult
+            Compress-LoomcycleRun -RunId $parked.RunId -Confirm:$false
+            Stop-LoomcycleAgent -AgentId $parked.AgentId -Force | Out-Null
+        }
+        'Loomcycle.TurnCancelResult'      = {
+            # The input "hold" keeps the fake server's interactive turn open until it is cancelled.
+            $parked = Invoke-LoomcycleRun -Agent echo -Prompt 'first' -UserId u-present -Interactive -AsResult
+            Send-LoomcycleInput -RunId $parked.RunId -Text 'hold'
+            Start-Sleep -Milliseconds 300
+            Stop-LoomcycleTurn -RunId $parked.RunId -Confirm:$false
+            Stop-LoomcycleAgent -AgentId $parked.AgentId -Force | Out-Null
+        }
+        'Loomcycle.ResidentAgent'         = { Get-LoomcycleResidentAgent }
+        'Loomcycle.ResidentStopResult'    = { Get-LoomcycleResidentAgent | Where-Object State -eq running | Select-Object -First 1 | Stop-LoomcycleResidentAgent -TurnOnly -Confirm:$false }
+
+        # Administration
+        'Loomcycle.Identity'              = { Get-LoomcycleIdentity }
+        'Loomcycle.ServerConfiguration'   = { Get-LoomcycleServerConfiguration }
+        'Loomcycle.RunnableAgent'         = { Get-LoomcycleRunnableAgent }
+        'Loomcycle.TenantSummary'         = { Get-LoomcycleTenant }
+        'Loomcycle.ProviderStatus'        = { Get-LoomcycleResolver -Probe }
+        'Loomcycle.RoutingEntry'          = { Get-LoomcycleRouting -Plan pro }
+        'Loomcycle.ModelInfo'             = { Get-LoomcycleModel }
+        'Loomcycle.ConcurrencyStats'      = { Get-LoomcycleConcurrency }
+        'Loomcycle.MetricBucket'          = { Get-LoomcycleMetric -Period 7d }
+        'Loomcycle.ProcessSample'         = { Get-LoomcycleMetric -Since (Get-Date).AddMinutes(-1) }
+        'Loomcycle.RunMetrics'            = { Get-LoomcycleMetric -RunId $run.RunId }
+        'Loomcycle.RetentionPolicy'       = { Get-LoomcycleRetention }
+        'Loomcycle.AuditEvent'            = { Get-LoomcycleAuditEvent }
+        'Loomcycle.UsageRow'              = { Get-LoomcycleUsage -GroupBy user -From (Get-Date).AddMonths(-2) }
+        'Loomcycle.UserDirectoryEntry'    = { Get-LoomcycleUser -Subject u1 -Tenant '' }
+        'Loomcycle.UserAccount'           = { New-LoomcycleUser -Subject present-account }
+        'Loomcycle.UserToken'             = {
+            New-LoomcycleUser -Subject present-token | Out-Null
+            New-LoomcycleUserToken -Subject present-token
+            Get-LoomcycleUserToken -Subject present-token
+        }
+        'Loomcycle.TokenRevocation'       = {
+            New-LoomcycleUser -Subject present-revoke | Out-Null
+            $minted = New-LoomcycleUserToken -Subject present-revoke
+            Revoke-LoomcycleUserToken -Subject present-revoke -DefId $minted.DefId -PassThru -Confirm:$false
+        }
+        'Loomcycle.OperatorToken'         = { New-LoomcycleOperatorToken -Name present-op -TenantId acme -Scope runs:read }
+        'Loomcycle.OperatorTokenName'     = { Get-LoomcycleOperatorToken }
+        'Loomcycle.BudgetLimit'           = {
+            Set-LoomcycleLimit -Scope user -ScopeId present-limit -SoftLimit 100 -HardLimit 200 | Out-Null
+            Get-LoomcycleLimit -Scope user -ScopeId present-limit
+        }
+        'Loomcycle.ErasureReport'         = {
+            New-LoomcycleUser -Subject present-erase | Out-Null
+            Get-LoomcycleErasureReport -Subject present-erase -Tenant ''
+        }
+        'Loomcycle.ErasureResult'         = {
+            New-LoomcycleUser -Subject present-erase-dry | Out-Null
+            Invoke-LoomcycleErasure -Subject present-erase-dry -Tenant '' -DryRun
+        }
+
+        # Data: memory, channels, chats
+        'Loomcycle.MemoryWriteResult'     = { Set-LoomcycleMemory -Scope user -ScopeId u-present -Key prefs/theme -Value @{ mode = 'dark' } -PassThru }
+        'Loomcycle.MemorySearchHit'       = {
+            Set-LoomcycleMemory -Scope user -ScopeId u-present -Key refund -Value @{ policy = 'refund within 30 days' } -Embed
+            Search-LoomcycleMemory 'refund policy' -Scope user -ScopeId u-present
+        }
+        'Loomcycle.MemoryEmbeddingStats'  = { Get-LoomcycleMemoryEmbedding -Scope user }
+        'Loomcycle.MemoryEmbeddingResult' = {
+            1..2 | ForEach-Object { Set-LoomcycleMemory -Scope user -ScopeId u-present-embed -Key "k$_" -Value $_ }
+            Update-LoomcycleMemoryEmbedding -Backfill -Scope user -ScopeId u-present-embed -Force
+        }
+        'Loomcycle.MemoryChange'          = {
+            Set-LoomcycleMemory -Scope user -ScopeId u-present -Key watched -Value 1
+            Watch-LoomcycleMemory -TimeoutSec 5 | Select-Object -First 1
+        }
+        'Loomcycle.Channel'               = { New-LoomcycleChannel -Name present-channel -Scope tenant }
+        'Loomcycle.ChannelPublishResult'  = {
+            New-LoomcycleChannel -Name present-publish -Scope tenant | Out-Null
+            Send-LoomcycleChannelMessage -Channel present-publish -Payload @{ n = 1 } -PassThru
+        }
+        'Loomcycle.ChannelMessage'        = {
+            New-LoomcycleChannel -Name present-receive -Scope tenant | Out-Null
+            Send-LoomcycleChannelMessage -Channel present-receive -Payload @{ n = 1 }
+            Receive-LoomcycleChannelMessage -Channel present-receive
+        }
+        'Loomcycle.ChannelWaitResult'     = {
+            New-LoomcycleChannel -Name present-wait -Scope tenant | Out-Null
+            Wait-LoomcycleChannel -Channel present-wait -TimeoutSec 1
+        }
+        'Loomcycle.Chat'                  = { Get-LoomcycleChat }
+
+        # Definitions, schedules, volumes, presets
+        'Loomcycle.DefinitionVersion'     = { New-LoomcycleDefinition -Kind Skill -Name present-skill -Definition @{ body = 'one' } }
+        'Loomcycle.DefinitionSummary'     = {
+            New-LoomcycleDefinition -Kind Skill -Name present-summary -Definition @{ body = 'one' } | Out-Null
+            Get-LoomcycleDefinition -Kind Skill
+        }
+        'Loomcycle.DefinitionChange'      = {
+            $v1 = New-LoomcycleDefinition -Kind Skill -Name present-change -Definition @{ body = 'one' }
+            $v1 | Copy-LoomcycleDefinition -Definition '{"body":"two"}' | Publish-LoomcycleDefinition
+        }
+        'Loomcycle.DefinitionVerification' = {
+            $v1 = New-LoomcycleDefinition -Kind Skill -Name present-verify -Definition @{ body = 'one' }
+            $v1 | Test-LoomcycleDefinition
+        }
+        'Loomcycle.PowerShell.DefinitionSyncResult' = {
+            $folder = Join-Path ([System.IO.Path]::GetTempPath()) ('loomcycle-present-sync-' + [guid]::NewGuid())
+            New-Item -ItemType Directory -Path (Join-Path $folder 'webhook') | Out-Null
+            Set-Content -Path (Join-Path $folder 'webhook/present-hook.json') -Value '{ "enabled": true, "channel": "present" }'
+            try { Sync-LoomcycleDefinition -Path $folder }
+            finally { Remove-Item $folder -Recurse -Force -ErrorAction SilentlyContinue }
+        }
+        'Loomcycle.ScheduleEntry'         = { Get-LoomcycleSchedule -Name present-digest }
+        'Loomcycle.ScheduleState'         = { Get-LoomcycleSchedule -Name present-digest | Get-LoomcycleSchedule }
+        'Loomcycle.ScheduleControlResult' = { Get-LoomcycleSchedule -Name present-digest | Start-LoomcycleSchedule -PassThru }
+        'Loomcycle.Volume'                = { Get-LoomcycleVolume }
+        'Loomcycle.Preset'                = { Get-LoomcyclePreset }
+
+        # Script-block hooks: the listener that answers them (stopped in AfterAll). The hook matches no tool a
+        # sample uses, so it changes no other sample.
+        'Loomcycle.PowerShell.LoomcycleHookListener' = {
+            Register-LoomcycleHook -Owner present -Name listener -Phase post -Tool PresentNoSuchTool -ScriptBlock { param($call) } | Out-Null
+            Get-LoomcycleHookListener
+        }
     }
     $script:made = @{}
     function Get-Sample([string] $TypeName) {
@@ -57,6 +193,7 @@ BeforeAll {
 }
 
 AfterAll {
+    Stop-LoomcycleHookListener -Confirm:$false
     Disconnect-Loomcycle
     Stop-FakeServer $script:server
 }
@@ -153,7 +290,11 @@ Describe 'Tab completion through TabExpansion2' {
 
 Describe 'The example scripts' {
     It 'every example script is covered by a test here' -ForEach $examples {
-        $covered = @('nightly-snapshot.ps1')
+        # nightly-snapshot.ps1 and channel-consumer.ps1 run below; the others run in the test file of their area.
+        $covered = @('nightly-snapshot.ps1', 'channel-consumer.ps1',
+            'monthly-usage-report.ps1', 'offboard-user.ps1',   # Admin.Tests.ps1
+            'sync-definitions.ps1',                             # Definitions.Tests.ps1
+            'deny-web-fetch.ps1')                               # HookListener.Tests.ps1
         $covered | Should -Contain $Name -Because 'each script in examples/ must run against the fake server in a test'
     }
 
@@ -187,6 +328,19 @@ Describe 'The example scripts' {
             $env:PSModulePath = ($env:PSModulePath -split [System.IO.Path]::PathSeparator | Where-Object { $_ -ne $modules }) -join [System.IO.Path]::PathSeparator
             Remove-Item $folder -Recurse -Force -ErrorAction SilentlyContinue
         }
+    }
+
+    It 'channel-consumer.ps1 processes every message once in batches, confirms them, and stops when idle' {
+        New-LoomcycleChannel -Name present-consumer -Scope tenant | Out-Null
+        1..5 | ForEach-Object { @{ n = $_ } } | Send-LoomcycleChannelMessage -Channel present-consumer
+        $payloads = @(& (Join-Path $RepoRoot 'examples/channel-consumer.ps1') -Channel present-consumer -BatchSize 2 -WaitSec 1 -MaxIdleRounds 1)
+        $payloads.n | Should -Be (1..5)
+        @(Receive-LoomcycleChannelMessage -Channel present-consumer -Peek -Max 10).Count | Should -Be 0 -Because 'the consumer confirmed every batch'
+    }
+
+    It 'channel-consumer.ps1 exits 1 when the channel cannot be read' {
+        & (Join-Path $RepoRoot 'examples/channel-consumer.ps1') -Channel present-no-such-channel -WaitSec 0 -MaxIdleRounds 1 2>$null
+        $LASTEXITCODE | Should -Be 1
     }
 
     It 'nightly-snapshot.ps1 exits 1 when the server cannot be reached' {

@@ -71,7 +71,11 @@ namespace Loomcycle
                 case "snapshot_version_unknown":
                     return new SnapshotVersionException(message, status, code, body);
                 case "operator_key_restricted": return new AuthException(message, status, code, body);
-                case "tool_refused": return ToolRefused(message, status, code, body);
+                case "tool_refused":
+                    // The history tool reports an unknown chat as a refusal ("history: chat \"s_x\" not found").
+                    return area == ApiArea.Chat && message.IndexOf("not found", StringComparison.OrdinalIgnoreCase) >= 0
+                        ? new NotFoundException(message, status, code, body)
+                        : ToolRefused(message, status, code, body);
                 case "channel_cursor_regression": return new ChannelCursorRegressionException(message, status, code, body);
                 case "memory_quota_exceeded":
                 case "memory_value_too_large":

@@ -45,11 +45,11 @@ namespace Loomcycle.PowerShell.Commands
 
                 TryRun(name, () =>
                 {
-                    int purged = Invoke((connection, token) => connection.PurgeChannelAsync(name, token));
+                    int purged = InvokeEngine((connection, token) => connection.PurgeChannelAsync(name, token));
                     WriteVerbose($"Dropped {purged} message{(purged == 1 ? string.Empty : "s")} from '{name}'.");
                     if (PassThru)
                     {
-                        foreach (Channel channel in Invoke((connection, token) => connection.ListChannelsAsync(token)))
+                        foreach (Channel channel in InvokeEngine((connection, token) => connection.ListChannelsAsync(token)))
                         {
                             if (channel.Name == name)
                             {

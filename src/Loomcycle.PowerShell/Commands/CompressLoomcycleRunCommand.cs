@@ -30,7 +30,7 @@ namespace Loomcycle.PowerShell.Commands
                 return;
             }
 
-            TryRun(RunId, () => WriteObject(Invoke((connection, token) => connection.CompactRunAsync(RunId, token))));
+            TryRun(RunId, () => WriteObject(InvokeEngine((connection, token) => connection.CompactRunAsync(RunId, token))));
         }
     }
 }

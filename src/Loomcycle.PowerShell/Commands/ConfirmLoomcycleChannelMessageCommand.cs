@@ -43,14 +43,7 @@ namespace Loomcycle.PowerShell.Commands
                 return;
             }
 
-            TryRun(Channel, () =>
-            {
-                ErrorTarget.About(Channel, () =>
-                {
-                    Invoke((connection, token) => connection.AckChannelAsync(Channel, Cursor, UserId, token));
-                    return true;
-                });
-            });
+            TryRun(Channel, () => InvokeEngine((connection, token) => connection.AckChannelAsync(Channel, Cursor, UserId, token)));
         }
     }
 }

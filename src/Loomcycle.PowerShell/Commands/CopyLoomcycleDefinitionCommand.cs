@@ -55,7 +55,7 @@ namespace Loomcycle.PowerShell.Commands
                 string? overlay = Definition is null ? null : DefinitionInput.ToJson(this, Definition);
                 if (ShouldProcess($"{kind} '{name}'{(parent is null ? string.Empty : $" ({parent})")}", "Fork definition"))
                 {
-                    WriteObject(Invoke((c, t) => c.CopyDefinitionAsync(kind, name, parent, overlay, Description, promote, t)));
+                    WriteObject(InvokeEngine((c, t) => c.CopyDefinitionAsync(kind, name, parent, overlay, Description, promote, t)));
                 }
             });
         }

@@ -38,7 +38,7 @@ namespace Loomcycle.PowerShell.Commands
                 return;
             }
 
-            TryRun(SessionId, () => WriteObject(Invoke((connection, token) => connection.ReplaySessionAsync(SessionId, Agent, Compress, token))));
+            TryRun(SessionId, () => WriteObject(InvokeEngine((connection, token) => connection.ReplaySessionAsync(SessionId, Agent, Compress, token))));
         }
     }
 }

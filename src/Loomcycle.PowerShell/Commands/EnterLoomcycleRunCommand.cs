@@ -120,7 +120,7 @@ namespace Loomcycle.PowerShell.Commands
                 while (parked && runId is not null && sessionId is not null)
                 {
                     string currentRun = runId, currentSession = sessionId;
-                    long last = Invoke((connection, token) => connection.GetLastRunSequenceAsync(currentSession, currentRun, token));
+                    long last = InvokeEngine((connection, token) => connection.GetLastRunSequenceAsync(currentSession, currentRun, token));
                     string? line = NextLine();
                     if (line is null)
                     {
@@ -133,7 +133,7 @@ namespace Loomcycle.PowerShell.Commands
                         continue;
                     }
 
-                    if (!TryRun(currentRun, () => Invoke((connection, token) => connection.SendRunInputAsync(currentRun, line, token))))
+                    if (!TryRun(currentRun, () => InvokeEngine((connection, token) => connection.SendRunInputAsync(currentRun, line, token))))
                     {
                         continue;
                     }

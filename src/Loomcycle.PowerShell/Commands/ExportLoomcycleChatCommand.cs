@@ -54,7 +54,7 @@ namespace Loomcycle.PowerShell.Commands
             string format = Format.ToLowerInvariant();
             if (Path is null)
             {
-                TryRun(SessionId, () => WriteObject(Invoke((connection, token) => connection.ExportChatAsync(SessionId, format, Scope, token)).Text));
+                TryRun(SessionId, () => WriteObject(InvokeEngine((connection, token) => connection.ExportChatAsync(SessionId, format, Scope, token)).Text));
                 return;
             }
 
@@ -78,7 +78,7 @@ namespace Loomcycle.PowerShell.Commands
                     throw new InvalidArgumentException($"The folder '{folder.FullName}' does not exist.") { Target = folder.FullName };
                 }
 
-                ChatExport export = Invoke((connection, token) => connection.ExportChatAsync(SessionId, format, Scope, token));
+                ChatExport export = InvokeEngine((connection, token) => connection.ExportChatAsync(SessionId, format, Scope, token));
                 string temporary = System.IO.Path.Combine(target.DirectoryName ?? ".", $".{target.Name}.{Guid.NewGuid():N}.partial");
                 try
                 {

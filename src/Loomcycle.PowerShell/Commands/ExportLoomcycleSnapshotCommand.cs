@@ -48,7 +48,7 @@ namespace Loomcycle.PowerShell.Commands
 
             TryRun(
                 Id,
-                () => WriteObject(Invoke((connection, token) => connection.ExportSnapshotToFileAsync(Id, file, Force, token))),
+                () => WriteObject(InvokeEngine((connection, token) => connection.ExportSnapshotToFileAsync(Id, file, Force, token))),
                 ex => ex is InvalidArgumentException && !Force && System.IO.File.Exists(file) ? "Use -Force to overwrite the file." : null);
         }
 

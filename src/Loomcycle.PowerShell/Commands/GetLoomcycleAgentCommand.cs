@@ -45,7 +45,7 @@ namespace Loomcycle.PowerShell.Commands
             {
                 TryRun(UserId, () =>
                 {
-                    foreach (Agent agent in Invoke((connection, token) => connection.ListUserAgentsAsync(UserId, Status, token)))
+                    foreach (Agent agent in InvokeEngine((connection, token) => connection.ListUserAgentsAsync(UserId, Status, token)))
                     {
                         WriteObject(agent);
                     }
@@ -53,7 +53,7 @@ namespace Loomcycle.PowerShell.Commands
                 return;
             }
 
-            TryRun(AgentId, () => WriteObject(Invoke((connection, token) => connection.GetAgentAsync(AgentId, token))));
+            TryRun(AgentId, () => WriteObject(InvokeEngine((connection, token) => connection.GetAgentAsync(AgentId, token))));
         }
     }
 }

@@ -59,7 +59,7 @@ namespace Loomcycle.PowerShell.Commands
                     ulong remaining = first - written;
                     int limit = remaining < (ulong)PageSize ? (int)remaining : PageSize;
                     long pageOffset = offset;
-                    AuditEventPage page = Invoke((connection, token) => connection.ListAuditEventsAsync(Type, from, to, limit, pageOffset, Tenant, token));
+                    AuditEventPage page = InvokeEngine((connection, token) => connection.ListAuditEventsAsync(Type, from, to, limit, pageOffset, Tenant, token));
                     if (!countWritten)
                     {
                         WriteObject(PagingParameters.NewTotalCount((ulong)Math.Max(0, page.Total), 1.0));

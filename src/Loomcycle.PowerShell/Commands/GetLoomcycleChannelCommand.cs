@@ -37,7 +37,7 @@ namespace Loomcycle.PowerShell.Commands
                     patterns.Add(new WildcardPattern(n, WildcardOptions.IgnoreCase));
                 }
 
-                foreach (Channel channel in Invoke((connection, token) => connection.ListChannelsAsync(token)))
+                foreach (Channel channel in InvokeEngine((connection, token) => connection.ListChannelsAsync(token)))
                 {
                     if (patterns.Count == 0 || patterns.Exists(p => p.IsMatch(channel.Name)))
                     {

@@ -55,7 +55,7 @@ namespace Loomcycle.PowerShell.Commands
         {
             if (ParameterSetName == ByIdSet)
             {
-                TryRun(SessionId, () => WriteObject(Invoke((connection, token) => connection.GetChatAsync(SessionId, Scope, token))));
+                TryRun(SessionId, () => WriteObject(InvokeEngine((connection, token) => connection.GetChatAsync(SessionId, Scope, token))));
                 return;
             }
 

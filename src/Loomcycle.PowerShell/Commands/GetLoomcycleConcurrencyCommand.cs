@@ -13,6 +13,6 @@ namespace Loomcycle.PowerShell.Commands
     public sealed class GetLoomcycleConcurrencyCommand : LoomcycleCmdlet
     {
         protected override void EndProcessing() =>
-            TryRun("/v1/_concurrency/stats", () => WriteObject(Invoke((connection, token) => connection.GetConcurrencyAsync(token))));
+            TryRun("/v1/_concurrency/stats", () => WriteObject(InvokeEngine((connection, token) => connection.GetConcurrencyAsync(token))));
     }
 }

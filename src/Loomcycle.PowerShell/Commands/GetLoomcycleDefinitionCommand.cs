@@ -69,7 +69,7 @@ namespace Loomcycle.PowerShell.Commands
             switch (ParameterSetName)
             {
                 case ByIdSet:
-                    TryRun(DefId, () => WriteObject(Invoke((c, t) => c.GetDefinitionAsync(kind, DefId, t))));
+                    TryRun(DefId, () => WriteObject(InvokeEngine((c, t) => c.GetDefinitionAsync(kind, DefId, t))));
                     return;
                 case VersionsSet:
                     WriteVersions(kind, Name!);
@@ -79,7 +79,7 @@ namespace Loomcycle.PowerShell.Commands
             bool exact = Name is not null && !WildcardPattern.ContainsWildcardCharacters(Name) && DefinitionKinds.IsVersioned(kind) && !Library;
             TryRun(Name ?? kind.ToString(), () =>
             {
-                DefinitionSummary[] rows = Invoke((c, t) => c.GetDefinitionSummariesAsync(kind, Library, Tenant, t));
+                DefinitionSummary[] rows = InvokeEngine((c, t) => c.GetDefinitionSummariesAsync(kind, Library, Tenant, t));
                 if (exact)
                 {
                     DefinitionSummary? row = rows.FirstOrDefault(r => string.Equals(r.Name, Name, StringComparison.Ordinal));
@@ -88,7 +88,7 @@ namespace Loomcycle.PowerShell.Commands
                         throw new NotFoundException($"No {kind} definition named '{Name}' has an active version.") { Target = Name };
                     }
 
-                    DefinitionVersion version = Invoke((c, t) => c.GetDefinitionAsync(kind, active, t));
+                    DefinitionVersion version = InvokeEngine((c, t) => c.GetDefinitionAsync(kind, active, t));
                     version.IsActive = true;
                     WriteObject(version);
                     return;
@@ -108,8 +108,8 @@ namespace Loomcycle.PowerShell.Commands
         private void WriteVersions(DefinitionKind kind, string name) =>
             TryRun(name, () =>
             {
-                DefinitionVersion[] versions = Invoke((c, t) => c.GetDefinitionVersionsAsync(kind, name, t));
-                DefinitionSummary[] names = Invoke((c, t) => c.GetDefinitionSummariesAsync(kind, false, null, t));
+                DefinitionVersion[] versions = InvokeEngine((c, t) => c.GetDefinitionVersionsAsync(kind, name, t));
+                DefinitionSummary[] names = InvokeEngine((c, t) => c.GetDefinitionSummariesAsync(kind, false, null, t));
                 string? active = names.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.Ordinal))?.ActiveDefId;
                 foreach (DefinitionVersion version in versions)
                 {

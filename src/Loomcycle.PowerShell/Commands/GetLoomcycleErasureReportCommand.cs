@@ -34,7 +34,7 @@ namespace Loomcycle.PowerShell.Commands
         {
             foreach (string subject in Subject)
             {
-                TryRun(subject, () => WriteObject(Invoke((connection, token) => connection.GetErasureReportAsync(subject, Tenant, token))));
+                TryRun(subject, () => WriteObject(InvokeEngine((connection, token) => connection.GetErasureReportAsync(subject, Tenant, token))));
             }
         }
     }

@@ -19,7 +19,7 @@ namespace Loomcycle.PowerShell.Commands
         {
             try
             {
-                WriteObject(Invoke((connection, token) => connection.GetHealthAsync(token)));
+                WriteObject(InvokeEngine((connection, token) => connection.GetHealthAsync(token)));
             }
             catch (LoomcycleException ex)
             {

@@ -43,7 +43,7 @@ namespace Loomcycle.PowerShell.Commands
         protected override void ProcessRecord()
         {
             Hook[] hooks = Array.Empty<Hook>();
-            if (!TryRun(null, () => hooks = Invoke((connection, token) => connection.ListHooksAsync(token))))
+            if (!TryRun(null, () => hooks = InvokeEngine((connection, token) => connection.ListHooksAsync(token))))
             {
                 return;
             }

@@ -20,6 +20,6 @@ namespace Loomcycle.PowerShell.Commands
     public sealed class GetLoomcycleIdentityCommand : LoomcycleCmdlet
     {
         protected override void EndProcessing() =>
-            TryRun("/v1/_me", () => WriteObject(Invoke((connection, token) => connection.GetIdentityAsync(token))));
+            TryRun("/v1/_me", () => WriteObject(InvokeEngine((connection, token) => connection.GetIdentityAsync(token))));
     }
 }

@@ -45,7 +45,7 @@ namespace Loomcycle.PowerShell.Commands
             string target = byRun ? RunId : UserId;
             TryRun(target, () =>
             {
-                Interrupt[] interrupts = Invoke((connection, token) => byRun
+                Interrupt[] interrupts = InvokeEngine((connection, token) => byRun
                     ? connection.ListRunInterruptsAsync(RunId, Status, token)
                     : connection.ListUserInterruptsAsync(UserId, Status, token));
                 foreach (Interrupt interrupt in interrupts)

@@ -35,7 +35,7 @@ namespace Loomcycle.PowerShell.Commands
         protected override void EndProcessing() =>
             TryRun("/v1/_limits", () =>
             {
-                foreach (BudgetLimit limit in Invoke((connection, token) => connection.ListLimitsAsync(Tenant, token)))
+                foreach (BudgetLimit limit in InvokeEngine((connection, token) => connection.ListLimitsAsync(Tenant, token)))
                 {
                     if ((Scope is null || limit.Scope == Scope) && (ScopeId is null || limit.ScopeId == ScopeId))
                     {

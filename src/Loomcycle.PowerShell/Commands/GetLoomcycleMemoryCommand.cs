@@ -53,13 +53,13 @@ namespace Loomcycle.PowerShell.Commands
         {
             if (ParameterSetName == ByKeySet)
             {
-                TryRun(Key, () => WriteObject(Invoke((connection, token) => connection.GetMemoryEntryAsync(Scope, ScopeId, Key, token))));
+                TryRun(Key, () => WriteObject(InvokeEngine((connection, token) => connection.GetMemoryEntryAsync(Scope, ScopeId, Key, token))));
                 return;
             }
 
             TryRun(ScopeId, () =>
             {
-                MemoryEntryList page = Invoke((connection, token) => connection.ListMemoryEntriesAsync(Scope, ScopeId, Prefix, Limit, token));
+                MemoryEntryList page = InvokeEngine((connection, token) => connection.ListMemoryEntriesAsync(Scope, ScopeId, Prefix, Limit, token));
                 foreach (MemoryEntry entry in page.Entries)
                 {
                     WriteObject(entry);

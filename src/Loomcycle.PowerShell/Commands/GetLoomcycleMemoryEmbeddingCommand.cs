@@ -30,7 +30,7 @@ namespace Loomcycle.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
-            TryRun(Scope, () => WriteObject(Invoke((connection, token) => connection.GetMemoryEmbeddingStatsAsync(Scope, Tenant, token))));
+            TryRun(Scope, () => WriteObject(InvokeEngine((connection, token) => connection.GetMemoryEmbeddingStatsAsync(Scope, Tenant, token))));
         }
     }
 }

@@ -15,7 +15,7 @@ namespace Loomcycle.PowerShell.Commands
         protected override void EndProcessing() =>
             TryRun(null, () =>
             {
-                foreach (MemoryScope scope in Invoke((connection, token) => connection.ListMemoryScopesAsync(token)))
+                foreach (MemoryScope scope in InvokeEngine((connection, token) => connection.ListMemoryScopesAsync(token)))
                 {
                     WriteObject(scope);
                 }

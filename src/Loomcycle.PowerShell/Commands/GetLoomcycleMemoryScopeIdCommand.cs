@@ -23,7 +23,7 @@ namespace Loomcycle.PowerShell.Commands
         protected override void ProcessRecord() =>
             TryRun(Scope, () =>
             {
-                foreach (MemoryScopeId id in Invoke((connection, token) => connection.ListMemoryScopeIdsAsync(Scope, token)))
+                foreach (MemoryScopeId id in InvokeEngine((connection, token) => connection.ListMemoryScopeIdsAsync(Scope, token)))
                 {
                     WriteObject(id);
                 }

@@ -55,7 +55,7 @@ namespace Loomcycle.PowerShell.Commands
 
             foreach (string runId in RunId)
             {
-                TryRun(runId, () => WriteObject(Invoke((connection, token) => connection.GetRunMetricsAsync(runId, token))));
+                TryRun(runId, () => WriteObject(InvokeEngine((connection, token) => connection.GetRunMetricsAsync(runId, token))));
             }
         }
 
@@ -63,7 +63,7 @@ namespace Loomcycle.PowerShell.Commands
         {
             if (ParameterSetName == SummarySet)
             {
-                TryRun("/v1/_metrics/summary", () => WriteObject(Invoke((connection, token) => connection.GetMetricSummaryAsync(Period, token)), enumerateCollection: true));
+                TryRun("/v1/_metrics/summary", () => WriteObject(InvokeEngine((connection, token) => connection.GetMetricSummaryAsync(Period, token)), enumerateCollection: true));
             }
             else if (ParameterSetName == SamplesSet)
             {
@@ -75,7 +75,7 @@ namespace Loomcycle.PowerShell.Commands
                     do
                     {
                         string? pageCursor = cursor;
-                        (ProcessSample[] samples, string? next) = Invoke((connection, token) => connection.GetMetricSamplesAsync(since, until, null, pageCursor, token));
+                        (ProcessSample[] samples, string? next) = InvokeEngine((connection, token) => connection.GetMetricSamplesAsync(since, until, null, pageCursor, token));
                         WriteObject(samples, enumerateCollection: true);
                         cursor = samples.Length == 0 || next == pageCursor ? null : next;
                     }

@@ -27,6 +27,6 @@ namespace Loomcycle.PowerShell.Commands
 
         protected override void ProcessRecord() =>
             TryRun(Provider ?? "/v1/_models", () =>
-                WriteObject(Invoke((connection, token) => connection.ListModelsAsync(Provider, token)), enumerateCollection: true));
+                WriteObject(InvokeEngine((connection, token) => connection.ListModelsAsync(Provider, token)), enumerateCollection: true));
     }
 }

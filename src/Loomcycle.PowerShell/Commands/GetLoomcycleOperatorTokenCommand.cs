@@ -48,14 +48,14 @@ namespace Loomcycle.PowerShell.Commands
                 case NameSet:
                     foreach (string name in Name)
                     {
-                        TryRun(name, () => WriteObject(Invoke((connection, token) => connection.ListOperatorTokensAsync(name, token)), enumerateCollection: true));
+                        TryRun(name, () => WriteObject(InvokeEngine((connection, token) => connection.ListOperatorTokensAsync(name, token)), enumerateCollection: true));
                     }
 
                     break;
                 case DefIdSet:
                     foreach (string defId in DefId)
                     {
-                        TryRun(defId, () => WriteObject(Invoke((connection, token) => connection.GetOperatorTokenAsync(defId, token))));
+                        TryRun(defId, () => WriteObject(InvokeEngine((connection, token) => connection.GetOperatorTokenAsync(defId, token))));
                     }
 
                     break;
@@ -67,7 +67,7 @@ namespace Loomcycle.PowerShell.Commands
             if (ParameterSetName == NamesSet)
             {
                 TryRun("/v1/_operatortokendef/names", () =>
-                    WriteObject(Invoke((connection, token) => connection.ListOperatorTokenNamesAsync(Tenant, token)), enumerateCollection: true));
+                    WriteObject(InvokeEngine((connection, token) => connection.ListOperatorTokenNamesAsync(Tenant, token)), enumerateCollection: true));
             }
         }
     }

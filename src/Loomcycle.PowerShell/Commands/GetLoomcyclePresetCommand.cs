@@ -28,13 +28,13 @@ namespace Loomcycle.PowerShell.Commands
         {
             if (Name is null)
             {
-                TryRun(null, () => WriteObject(Invoke((c, t) => c.GetPresetsAsync(null, t)), enumerateCollection: true));
+                TryRun(null, () => WriteObject(InvokeEngine((c, t) => c.GetPresetsAsync(null, t)), enumerateCollection: true));
                 return;
             }
 
             foreach (string name in Name)
             {
-                TryRun(name, () => WriteObject(Invoke((c, t) => c.GetPresetsAsync(name, t)), enumerateCollection: true));
+                TryRun(name, () => WriteObject(InvokeEngine((c, t) => c.GetPresetsAsync(name, t)), enumerateCollection: true));
             }
         }
     }

@@ -25,7 +25,7 @@ namespace Loomcycle.PowerShell.Commands
         {
             try
             {
-                WriteObject(Invoke((connection, token) => connection.ListResidentAgentsAsync(Tenant, token)), enumerateCollection: true);
+                WriteObject(InvokeEngine((connection, token) => connection.ListResidentAgentsAsync(Tenant, token)), enumerateCollection: true);
             }
             catch (LoomcycleException ex)
             {

@@ -26,6 +26,6 @@ namespace Loomcycle.PowerShell.Commands
 
         protected override void EndProcessing() =>
             TryRun(Probe ? "/v1/_resolve/probe" : "/v1/_resolver", () =>
-                WriteObject(Invoke((connection, token) => connection.GetResolverAsync(Probe, token)), enumerateCollection: true));
+                WriteObject(InvokeEngine((connection, token) => connection.GetResolverAsync(Probe, token)), enumerateCollection: true));
     }
 }

@@ -16,6 +16,6 @@ namespace Loomcycle.PowerShell.Commands
     public sealed class GetLoomcycleRetentionCommand : LoomcycleCmdlet
     {
         protected override void EndProcessing() =>
-            TryRun("/v1/_retention", () => WriteObject(Invoke((connection, token) => connection.GetRetentionAsync(token))));
+            TryRun("/v1/_retention", () => WriteObject(InvokeEngine((connection, token) => connection.GetRetentionAsync(token))));
     }
 }

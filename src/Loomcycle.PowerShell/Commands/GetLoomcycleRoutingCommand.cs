@@ -23,7 +23,7 @@ namespace Loomcycle.PowerShell.Commands
         protected override void EndProcessing() =>
             TryRun("/v1/_routing", () =>
             {
-                foreach (RoutingEntry entry in Invoke((connection, token) => connection.GetRoutingAsync(token)))
+                foreach (RoutingEntry entry in InvokeEngine((connection, token) => connection.GetRoutingAsync(token)))
                 {
                     if (Plan is null || string.Equals(Plan, entry.Plan, System.StringComparison.OrdinalIgnoreCase))
                     {

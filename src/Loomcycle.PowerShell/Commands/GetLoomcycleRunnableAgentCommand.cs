@@ -25,7 +25,7 @@ namespace Loomcycle.PowerShell.Commands
             TryRun("/v1/_runnable-agents", () =>
             {
                 WildcardPattern? pattern = Name is null ? null : WildcardPattern.Get(Name, WildcardOptions.IgnoreCase);
-                foreach (RunnableAgent agent in Invoke((connection, token) => connection.ListRunnableAgentsAsync(token)))
+                foreach (RunnableAgent agent in InvokeEngine((connection, token) => connection.ListRunnableAgentsAsync(token)))
                 {
                     if (pattern is null || pattern.IsMatch(agent.Name))
                     {

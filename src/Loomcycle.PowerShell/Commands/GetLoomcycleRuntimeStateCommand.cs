@@ -13,6 +13,6 @@ namespace Loomcycle.PowerShell.Commands
     public sealed class GetLoomcycleRuntimeStateCommand : LoomcycleCmdlet
     {
         protected override void EndProcessing() =>
-            TryRun(ResolvedConnection.BaseUri.ToString(), () => WriteObject(Invoke((connection, token) => connection.GetRuntimeStateAsync(token))));
+            TryRun(ResolvedConnection.BaseUri.ToString(), () => WriteObject(InvokeEngine((connection, token) => connection.GetRuntimeStateAsync(token))));
     }
 }

@@ -47,7 +47,7 @@ namespace Loomcycle.PowerShell.Commands
             {
                 foreach (string defId in DefId)
                 {
-                    TryRun(defId, () => WriteObject(Invoke((c, t) => c.GetScheduleStateAsync(defId, t))));
+                    TryRun(defId, () => WriteObject(InvokeEngine((c, t) => c.GetScheduleStateAsync(defId, t))));
                 }
 
                 return;
@@ -56,7 +56,7 @@ namespace Loomcycle.PowerShell.Commands
             WildcardPattern? filter = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
             TryRun(Name, () =>
             {
-                foreach (ScheduleEntry entry in Invoke((c, t) => c.GetSchedulesAsync(Tenant, t)))
+                foreach (ScheduleEntry entry in InvokeEngine((c, t) => c.GetSchedulesAsync(Tenant, t)))
                 {
                     if (filter is null || filter.IsMatch(entry.Name))
                     {

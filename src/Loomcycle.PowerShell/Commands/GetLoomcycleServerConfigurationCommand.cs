@@ -20,6 +20,6 @@ namespace Loomcycle.PowerShell.Commands
     public sealed class GetLoomcycleServerConfigurationCommand : LoomcycleCmdlet
     {
         protected override void EndProcessing() =>
-            TryRun("/v1/config", () => WriteObject(Invoke((connection, token) => connection.GetServerConfigurationAsync(token))));
+            TryRun("/v1/config", () => WriteObject(InvokeEngine((connection, token) => connection.GetServerConfigurationAsync(token))));
     }
 }

@@ -58,7 +58,7 @@ namespace Loomcycle.PowerShell.Commands
             }
 
             Snapshot[] listed = System.Array.Empty<Snapshot>();
-            if (!TryRun(Label, () => listed = Invoke((connection, token) => connection.ListSnapshotsAsync(Limit, Label, token))))
+            if (!TryRun(Label, () => listed = InvokeEngine((connection, token) => connection.ListSnapshotsAsync(Limit, Label, token))))
             {
                 return;
             }
@@ -79,7 +79,7 @@ namespace Loomcycle.PowerShell.Commands
         private void WriteById(string id) =>
             TryRun(id, () =>
             {
-                Snapshot snapshot = Invoke((connection, token) => connection.GetSnapshotAsync(id, token));
+                Snapshot snapshot = InvokeEngine((connection, token) => connection.GetSnapshotAsync(id, token));
                 if (!IncludeContent)
                 {
                     // The server always sends the envelope here; keep objects light unless asked.

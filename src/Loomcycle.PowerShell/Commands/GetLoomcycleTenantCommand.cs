@@ -20,7 +20,7 @@ namespace Loomcycle.PowerShell.Commands
             TryRun("/v1/_tenants", () =>
             {
                 var notes = new System.Collections.Generic.List<string>();
-                TenantSummary[] tenants = Invoke((connection, token) => connection.ListTenantsAsync(notes.Add, token));
+                TenantSummary[] tenants = InvokeEngine((connection, token) => connection.ListTenantsAsync(notes.Add, token));
                 foreach (string note in notes)
                 {
                     WriteVerbose(note);

@@ -25,6 +25,6 @@ namespace Loomcycle.PowerShell.Commands
         public string SessionId { get; set; } = string.Empty;
 
         protected override void ProcessRecord() =>
-            TryRun(SessionId, () => WriteObject(Invoke((connection, token) => connection.GetTranscriptAsync(SessionId, token))));
+            TryRun(SessionId, () => WriteObject(InvokeEngine((connection, token) => connection.GetTranscriptAsync(SessionId, token))));
     }
 }

@@ -47,7 +47,7 @@ namespace Loomcycle.PowerShell.Commands
             DateTimeOffset? from = From is DateTime f ? AdminTime.ToOffset(f) : null;
             DateTimeOffset? to = To is DateTime t ? AdminTime.ToOffset(t) : null;
             TryRun("/v1/_usage", () =>
-                WriteObject(Invoke((connection, token) => connection.GetUsageAsync(GroupBy, from, to, Tenant, token)), enumerateCollection: true));
+                WriteObject(InvokeEngine((connection, token) => connection.GetUsageAsync(GroupBy, from, to, Tenant, token)), enumerateCollection: true));
         }
     }
 }

@@ -47,7 +47,7 @@ namespace Loomcycle.PowerShell.Commands
 
             foreach (string subject in Subject)
             {
-                TryRun(subject, () => WriteObject(Invoke((connection, token) => connection.GetUserDirectoryEntryAsync(subject, Tenant, token))));
+                TryRun(subject, () => WriteObject(InvokeEngine((connection, token) => connection.GetUserDirectoryEntryAsync(subject, Tenant, token))));
             }
         }
 
@@ -60,7 +60,7 @@ namespace Loomcycle.PowerShell.Commands
 
             TryRun(null, () =>
             {
-                foreach (User user in Invoke((connection, token) => connection.ListUsersAsync(token)))
+                foreach (User user in InvokeEngine((connection, token) => connection.ListUsersAsync(token)))
                 {
                     WriteObject(user);
                 }

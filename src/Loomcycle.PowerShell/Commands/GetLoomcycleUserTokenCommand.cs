@@ -36,7 +36,7 @@ namespace Loomcycle.PowerShell.Commands
             {
                 TryRun(subject, () =>
                 {
-                    foreach (UserToken listed in Invoke((connection, token) => connection.ListUserTokensAsync(subject, token)))
+                    foreach (UserToken listed in InvokeEngine((connection, token) => connection.ListUserTokensAsync(subject, token)))
                     {
                         if (!Active || listed.Active)
                         {

@@ -32,7 +32,7 @@ namespace Loomcycle.PowerShell.Commands
             bool ephemeral = Ephemeral;
             TryRun(Name, () =>
             {
-                foreach (Volume volume in Invoke((c, t) => c.GetVolumesAsync(ephemeral, t)))
+                foreach (Volume volume in InvokeEngine((c, t) => c.GetVolumesAsync(ephemeral, t)))
                 {
                     if (filter is null || filter.IsMatch(volume.Name))
                     {

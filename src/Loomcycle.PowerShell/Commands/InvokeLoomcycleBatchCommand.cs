@@ -144,7 +144,7 @@ namespace Loomcycle.PowerShell.Commands
             BatchResult[] results;
             try
             {
-                results = Invoke((connection, token) => connection.SpawnBatchAsync(spawns, timeout, token));
+                results = InvokeEngine((connection, token) => connection.SpawnBatchAsync(spawns, timeout, token));
             }
             catch (LoomcycleException ex)
             {

@@ -55,7 +55,7 @@ namespace Loomcycle.PowerShell.Commands
                     continue;
                 }
 
-                TryRun(subject, () => WriteObject(Invoke((connection, token) => connection.InvokeErasureAsync(subject, DryRun, Tenant, token))));
+                TryRun(subject, () => WriteObject(InvokeEngine((connection, token) => connection.InvokeErasureAsync(subject, DryRun, Tenant, token))));
             }
         }
     }

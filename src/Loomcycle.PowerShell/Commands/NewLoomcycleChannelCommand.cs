@@ -75,7 +75,7 @@ namespace Loomcycle.PowerShell.Commands
                 Publisher = Publisher,
                 Period = Period,
             };
-            TryRun(Name, () => WriteObject(Invoke((connection, token) => connection.CreateChannelAsync(Name, definition, token))));
+            TryRun(Name, () => WriteObject(InvokeEngine((connection, token) => connection.CreateChannelAsync(Name, definition, token))));
         }
     }
 }

@@ -54,7 +54,7 @@ namespace Loomcycle.PowerShell.Commands
                 string json = DefinitionInput.ToJson(this, Definition);
                 if (ShouldProcess($"{kind} '{name}'", "Create definition version"))
                 {
-                    WriteObject(Invoke((c, t) => c.NewDefinitionAsync(kind, name, json, Description, promote, t)));
+                    WriteObject(InvokeEngine((c, t) => c.NewDefinitionAsync(kind, name, json, Description, promote, t)));
                 }
             });
         }

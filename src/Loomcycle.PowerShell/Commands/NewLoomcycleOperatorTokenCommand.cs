@@ -51,7 +51,7 @@ namespace Loomcycle.PowerShell.Commands
 
             TryRun(Name, () =>
             {
-                OperatorToken created = Invoke((connection, token) => connection.CreateOperatorTokenAsync(Name, TenantId, Subject, Scope, token));
+                OperatorToken created = InvokeEngine((connection, token) => connection.CreateOperatorTokenAsync(Name, TenantId, Subject, Scope, token));
                 if (AsPlainText)
                 {
                     created.PlainTextToken = SecretText.Reveal(created.Token);

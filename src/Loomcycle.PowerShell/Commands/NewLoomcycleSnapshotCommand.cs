@@ -60,7 +60,7 @@ namespace Loomcycle.PowerShell.Commands
                 IncludeHistorySince = IncludeHistorySince,
                 MaxBytes = MaxBytes,
             };
-            TryRun(target, () => WriteObject(Invoke((connection, token) => connection.CreateSnapshotAsync(request, token))));
+            TryRun(target, () => WriteObject(InvokeEngine((connection, token) => connection.CreateSnapshotAsync(request, token))));
         }
     }
 }

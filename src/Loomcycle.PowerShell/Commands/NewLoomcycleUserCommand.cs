@@ -48,7 +48,7 @@ namespace Loomcycle.PowerShell.Commands
             }
 
             string? status = Disabled ? "disabled" : null;
-            TryRun(Subject, () => WriteObject(Invoke((connection, token) => connection.CreateUserAsync(Subject, DisplayName, AccessMode, status, token))));
+            TryRun(Subject, () => WriteObject(InvokeEngine((connection, token) => connection.CreateUserAsync(Subject, DisplayName, AccessMode, status, token))));
         }
     }
 }

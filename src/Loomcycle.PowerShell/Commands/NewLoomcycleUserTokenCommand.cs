@@ -41,7 +41,7 @@ namespace Loomcycle.PowerShell.Commands
 
             TryRun(Subject, () =>
             {
-                UserToken minted = Invoke((connection, token) => connection.CreateUserTokenAsync(Subject, token));
+                UserToken minted = InvokeEngine((connection, token) => connection.CreateUserTokenAsync(Subject, token));
                 if (AsPlainText)
                 {
                     minted.PlainTextToken = SecretText.Reveal(minted.Token);

@@ -34,7 +34,7 @@ namespace Loomcycle.PowerShell.Commands
                 DefinitionKinds.RequirePromote(kind); // before asking: no prompt for what cannot happen
                 if (ShouldProcess($"{kind} {defId}", "Promote definition version"))
                 {
-                    WriteObject(Invoke((c, t) => c.PublishDefinitionAsync(kind, defId, t)));
+                    WriteObject(InvokeEngine((c, t) => c.PublishDefinitionAsync(kind, defId, t)));
                 }
             });
         }

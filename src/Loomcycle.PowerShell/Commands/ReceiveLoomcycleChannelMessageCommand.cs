@@ -77,9 +77,9 @@ namespace Loomcycle.PowerShell.Commands
                 TimeSpan left = total - clock.Elapsed;
                 TimeSpan? wait = left > TimeSpan.Zero ? left : null;
                 var call = Stopwatch.StartNew();
-                ChannelBatch batch = ErrorTarget.About(Channel, () => Invoke((connection, token) => Peek
+                ChannelBatch batch = InvokeEngine((connection, token) => Peek
                     ? connection.PeekChannelAsync(Channel, FromCursor, Max, wait, UserId, token)
-                    : connection.SubscribeChannelAsync(Channel, FromCursor, Max, wait, UserId, token)));
+                    : connection.SubscribeChannelAsync(Channel, FromCursor, Max, wait, UserId, token));
                 if (batch.Messages.Length > 0 || clock.Elapsed >= total)
                 {
                     return batch.Messages;
@@ -90,7 +90,7 @@ namespace Loomcycle.PowerShell.Commands
                 if (wait is TimeSpan asked && call.Elapsed < TimeSpan.FromTicks(asked.Ticks / 2))
                 {
                     TimeSpan pause = TimeSpan.FromMilliseconds(Math.Min(1000, Math.Max(0, (total - clock.Elapsed).TotalMilliseconds)));
-                    Invoke((connection, token) => Task.Delay(pause, token));
+                    InvokeEngine((connection, token) => Task.Delay(pause, token));
                 }
             }
         }

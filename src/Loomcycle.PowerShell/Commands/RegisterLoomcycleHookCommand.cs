@@ -32,7 +32,7 @@ namespace Loomcycle.PowerShell.Commands
     /// <para>Sends every tool result to an audit service.</para>
     /// </example>
     /// <example>
-    /// <code>Register-LoomcycleHook -Owner app -Name guard -Phase pre -CallbackUrl http://127.0.0.1:9000/guard -Tool 'Bash','Write*' -FailMode closed -TimeoutMs 2000</code>
+    /// <code>Register-LoomcycleHook -Owner app -Name guard -Phase pre -CallbackUrl http://127.0.0.1:9000/guard -Tool 'Bash','Write*' -FailMode closed -TimeoutSec 2</code>
     /// <para>Checks shell and write tools before they run, and denies them when the guard does not answer.</para>
     /// </example>
     /// <example>
@@ -110,10 +110,18 @@ namespace Loomcycle.PowerShell.Commands
         [ValidateSet("open", "closed")]
         public string? FailMode { get; set; }
 
-        /// <summary>How long the server waits for the callback, in milliseconds (0 = the server's default of 5 s; at most 60000).</summary>
+        /// <summary>How long the server waits for the callback, in seconds (fractions allowed, e.g. 0.5; 0 = the server's default of 5 s; at most 60).</summary>
         [Parameter]
+        [ValidateRange(0.0, 60.0)]
+        public double? TimeoutSec { get; set; }
+
+        /// <summary>The same in milliseconds: the name of earlier versions, kept so their scripts work. Use -TimeoutSec.</summary>
+        [Parameter(DontShow = true)]
         [ValidateRange(0, 60000)]
         public int? TimeoutMs { get; set; }
+
+        // The wire speaks milliseconds; -TimeoutSec wins over the old -TimeoutMs when both are given.
+        private int? TimeoutMilliseconds => TimeoutSec is double seconds ? (int)Math.Round(seconds * 1000) : TimeoutMs;
 
         protected override void ProcessRecord()
         {
@@ -129,7 +137,7 @@ namespace Loomcycle.PowerShell.Commands
                 return;
             }
 
-            TryRun(target, () => WriteObject(Invoke((connection, token) => connection.RegisterHookAsync(Request(CallbackUrl), token))));
+            TryRun(target, () => WriteObject(InvokeEngine((connection, token) => connection.RegisterHookAsync(Request(CallbackUrl), token))));
         }
 
         private RegisterHookRequest Request(string callbackUrl) => new RegisterHookRequest
@@ -141,7 +149,7 @@ namespace Loomcycle.PowerShell.Commands
             Agents = Agent,
             Tools = Tool,
             FailMode = FailMode,
-            TimeoutMs = TimeoutMs,
+            TimeoutMs = TimeoutMilliseconds,
         };
 
         private void RegisterScriptBlock(string target)
@@ -173,12 +181,12 @@ namespace Loomcycle.PowerShell.Commands
                 WriteWarning($"The hook listener on {listener.Url} accepts calls from other machines. The server signs nothing: anyone who can reach it and learns a hook's path can call it. Prefer a firewall that only lets the loomcycle server in.");
             }
 
-            int timeoutMs = TimeoutMs is null || TimeoutMs.Value <= 0 ? 5000 : TimeoutMs.Value;
+            int timeoutMs = TimeoutMilliseconds is not int ms || ms <= 0 ? 5000 : ms;
             HookRoute route = listener.Listener.AddRoute(Owner, Name, Phase, FailMode, TimeSpan.FromMilliseconds(timeoutMs),
                 listener.Runner.CreateHandler(ScriptBlock!, ArgumentList));
             bool registered = TryRun(target, () =>
             {
-                Hook hook = Invoke((c, token) => c.RegisterHookAsync(Request(route.CallbackUri.AbsoluteUri), token));
+                Hook hook = InvokeEngine((c, token) => c.RegisterHookAsync(Request(route.CallbackUri.AbsoluteUri), token));
                 route.HookId = hook.Id;
                 route.Tag = connection;
                 HookListenerSessions.ForgetReplaced(runspace, route, connection);

@@ -70,7 +70,7 @@ namespace Loomcycle.PowerShell.Commands
                     DefinitionKinds.RequireDelete(kind, purge);
                     if (Confirmation.ShouldProcess(this, Force, $"{kind} '{name}'", purge ? "Delete definition and purge its files" : "Delete definition"))
                     {
-                        Write(Invoke((c, t) => c.DeleteDefinitionAsync(kind, name, purge, t)));
+                        Write(InvokeEngine((c, t) => c.DeleteDefinitionAsync(kind, name, purge, t)));
                     }
                 });
                 return;
@@ -83,7 +83,7 @@ namespace Loomcycle.PowerShell.Commands
                 DefinitionKinds.Require(DefinitionKinds.IsVersioned(kind), kind, "retire", "; delete one by name with -Name -Delete.");
                 if (Confirmation.ShouldProcess(this, Force, $"{kind} {defId}", retired ? "Retire definition version" : "Restore retired definition version"))
                 {
-                    Write(Invoke((c, t) => c.RetireDefinitionAsync(kind, defId, retired, t)));
+                    Write(InvokeEngine((c, t) => c.RetireDefinitionAsync(kind, defId, retired, t)));
                 }
             });
         }

@@ -48,11 +48,7 @@ namespace Loomcycle.PowerShell.Commands
             {
                 if (Confirmation.ShouldProcess(this, Force, $"{Scope}/{scopeId}/{key}", "Delete memory entry"))
                 {
-                    TryRun(key, () => ErrorTarget.About(key, () =>
-                    {
-                        Invoke((connection, token) => connection.DeleteMemoryEntryAsync(Scope, scopeId, key, token));
-                        return true;
-                    }));
+                    TryRun(key, () => InvokeEngine((connection, token) => connection.DeleteMemoryEntryAsync(Scope, scopeId, key, token)));
                 }
             }
         }

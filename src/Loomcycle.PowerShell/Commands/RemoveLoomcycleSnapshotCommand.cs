@@ -36,7 +36,7 @@ namespace Loomcycle.PowerShell.Commands
             {
                 if (Confirmation.ShouldProcess(this, Force, id, "Delete snapshot"))
                 {
-                    TryRun(id, () => Invoke((connection, token) => connection.DeleteSnapshotAsync(id, token)));
+                    TryRun(id, () => InvokeEngine((connection, token) => connection.DeleteSnapshotAsync(id, token)));
                 }
             }
         }

@@ -48,7 +48,7 @@ namespace Loomcycle.PowerShell.Commands
 
             TryRun(SessionId, () =>
             {
-                Chat chat = Invoke((connection, token) => connection.RenameChatAsync(SessionId, Title, Scope, token));
+                Chat chat = InvokeEngine((connection, token) => connection.RenameChatAsync(SessionId, Title, Scope, token));
                 if (PassThru)
                 {
                     WriteObject(chat);

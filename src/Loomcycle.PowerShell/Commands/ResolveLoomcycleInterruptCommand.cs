@@ -56,8 +56,7 @@ namespace Loomcycle.PowerShell.Commands
             {
                 if (ShouldProcess(InterruptId, $"Decline (run {RunId})"))
                 {
-                    TryRun(InterruptId, () => WriteObject(ErrorTarget.About(InterruptId, () =>
-                        Invoke((connection, token) => connection.DeclineInterruptAsync(RunId, InterruptId, ResolvedBy, token)))));
+                    TryRun(InterruptId, () => WriteObject(InvokeEngine((connection, token) => connection.DeclineInterruptAsync(RunId, InterruptId, ResolvedBy, token))));
                 }
 
                 return;
@@ -69,7 +68,7 @@ namespace Loomcycle.PowerShell.Commands
             }
 
             TryRun(InterruptId, () => WriteObject(
-                Invoke((connection, token) => connection.ResolveInterruptAsync(RunId, InterruptId, Answer, ResolvedBy, token))));
+                InvokeEngine((connection, token) => connection.ResolveInterruptAsync(RunId, InterruptId, Answer, ResolvedBy, token))));
         }
     }
 }

@@ -99,7 +99,7 @@ namespace Loomcycle.PowerShell.Commands
 
             TryRun(target, () =>
             {
-                SnapshotRestoreResult result = Invoke(call);
+                SnapshotRestoreResult result = InvokeEngine(call);
                 foreach (string warning in result.Warnings ?? System.Array.Empty<string>())
                 {
                     WriteWarning(warning);

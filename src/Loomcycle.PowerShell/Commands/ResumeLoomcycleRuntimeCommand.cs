@@ -23,7 +23,7 @@ namespace Loomcycle.PowerShell.Commands
                 return;
             }
 
-            TryRun(target, () => WriteObject(Invoke((connection, token) => connection.ResumeRuntimeAsync(token))));
+            TryRun(target, () => WriteObject(InvokeEngine((connection, token) => connection.ResumeRuntimeAsync(token))));
         }
     }
 }

@@ -52,7 +52,7 @@ namespace Loomcycle.PowerShell.Commands
 
                 TryRun(item, () =>
                 {
-                    TokenRevocation retired = Invoke((connection, token) => connection.RetireOperatorTokenAsync(byName ? item : null, byName ? null : item, token));
+                    TokenRevocation retired = InvokeEngine((connection, token) => connection.RetireOperatorTokenAsync(byName ? item : null, byName ? null : item, token));
                     if (PassThru)
                     {
                         WriteObject(retired);

@@ -44,7 +44,7 @@ namespace Loomcycle.PowerShell.Commands
 
                 TryRun(defId, () =>
                 {
-                    TokenRevocation revoked = Invoke((connection, token) => connection.RevokeUserTokenAsync(Subject, defId, token));
+                    TokenRevocation revoked = InvokeEngine((connection, token) => connection.RevokeUserTokenAsync(Subject, defId, token));
                     if (PassThru)
                     {
                         WriteObject(revoked);

@@ -51,7 +51,7 @@ namespace Loomcycle.PowerShell.Commands
             string target = string.IsNullOrEmpty(ScopeId) ? Scope : ScopeId!;
             TryRun(target, () =>
             {
-                MemorySearchResult result = ErrorTarget.About(target, () => Invoke((connection, token) => connection.SearchMemoryAsync(Query, Scope, ScopeId, Top, Source, token)));
+                MemorySearchResult result = InvokeEngine((connection, token) => connection.SearchMemoryAsync(Query, Scope, ScopeId, Top, Source, token));
                 foreach (MemorySearchHit hit in result.Hits)
                 {
                     WriteObject(hit);

@@ -98,7 +98,7 @@ namespace Loomcycle.PowerShell.Commands
                 string channel = Channel[0];
                 TryRun(channel, () =>
                 {
-                    ChannelPublishResult result = ErrorTarget.About(channel, () => Invoke((connection, token) => connection.PublishChannelAsync(channel, json, DeliverAt, UserId, token)));
+                    ChannelPublishResult result = InvokeEngine((connection, token) => connection.PublishChannelAsync(channel, json, DeliverAt, UserId, token));
                     if (PassThru)
                     {
                         WriteObject(result);
@@ -109,7 +109,7 @@ namespace Loomcycle.PowerShell.Commands
 
             TryRun(Channel[0], () =>
             {
-                ChannelPublishResult[] results = Invoke((connection, token) => connection.BroadcastChannelsAsync(Channel, json, DeliverAt, UserId, token));
+                ChannelPublishResult[] results = InvokeEngine((connection, token) => connection.BroadcastChannelsAsync(Channel, json, DeliverAt, UserId, token));
                 foreach (ChannelPublishResult result in results)
                 {
                     if (!string.IsNullOrEmpty(result.Error))

@@ -42,7 +42,7 @@ namespace Loomcycle.PowerShell.Commands
 
             TryRun(RunId, () =>
             {
-                RunInputResult result = Invoke((connection, token) => connection.SendRunInputAsync(RunId, Text, token));
+                RunInputResult result = InvokeEngine((connection, token) => connection.SendRunInputAsync(RunId, Text, token));
                 if (!result.Delivered)
                 {
                     WriteWarning($"The run {RunId} did not take the input.");

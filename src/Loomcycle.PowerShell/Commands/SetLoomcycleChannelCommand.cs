@@ -65,7 +65,7 @@ namespace Loomcycle.PowerShell.Commands
             var definition = new ChannelDefinition { Description = Description, Semantic = Semantic, DefaultTtl = DefaultTtlSec, MaxMessages = MaxMessages };
             TryRun(Name, () =>
             {
-                Channel channel = Invoke((connection, token) => connection.UpdateChannelAsync(Name, definition, token));
+                Channel channel = InvokeEngine((connection, token) => connection.UpdateChannelAsync(Name, definition, token));
                 if (PassThru)
                 {
                     WriteObject(channel);

@@ -61,12 +61,12 @@ namespace Loomcycle.PowerShell.Commands
                 Chat? chat = null;
                 if (Pinned is bool pinned)
                 {
-                    chat = Invoke((connection, token) => connection.SetChatFlagAsync(SessionId, "pinned", pinned, Scope, token));
+                    chat = InvokeEngine((connection, token) => connection.SetChatFlagAsync(SessionId, "pinned", pinned, Scope, token));
                 }
 
                 if (Archived is bool archived)
                 {
-                    chat = Invoke((connection, token) => connection.SetChatFlagAsync(SessionId, "archived", archived, Scope, token));
+                    chat = InvokeEngine((connection, token) => connection.SetChatFlagAsync(SessionId, "archived", archived, Scope, token));
                 }
 
                 if (PassThru && chat is not null)

@@ -95,7 +95,7 @@ namespace Loomcycle.PowerShell.Commands
                     return;
                 }
 
-                BudgetLimit stored = Invoke((connection, token) => connection.SetLimitAsync(Scope, scopeId, soft, hard, TenantId, token));
+                BudgetLimit stored = InvokeEngine((connection, token) => connection.SetLimitAsync(Scope, scopeId, soft, hard, TenantId, token));
                 if (PassThru)
                 {
                     WriteObject(stored);
@@ -105,7 +105,7 @@ namespace Loomcycle.PowerShell.Commands
 
         private BudgetLimit? FindCurrent(string? scopeId)
         {
-            BudgetLimit[] matches = Invoke((connection, token) => connection.ListLimitsAsync(Scope == "operator" ? null : TenantId, token))
+            BudgetLimit[] matches = InvokeEngine((connection, token) => connection.ListLimitsAsync(Scope == "operator" ? null : TenantId, token))
                 .Where(l => l.Scope == Scope && (l.ScopeId ?? string.Empty) == (scopeId ?? string.Empty)
                     && (Scope == "operator" || TenantId is null || l.TenantId == TenantId))
                 .ToArray();

@@ -154,7 +154,7 @@ namespace Loomcycle.PowerShell.Commands
 
             TryRun(key, () =>
             {
-                MemoryWriteResult result = ErrorTarget.About(key, () => Invoke((connection, token) => connection.SetMemoryEntryAsync(scope, scopeId, key, json, Embed, ttl, token)));
+                MemoryWriteResult result = InvokeEngine((connection, token) => connection.SetMemoryEntryAsync(scope, scopeId, key, json, Embed, ttl, token));
                 if (!string.IsNullOrEmpty(result.EmbedWarning))
                 {
                     WriteWarning($"'{key}' was stored but not embedded: {result.EmbedWarning}");

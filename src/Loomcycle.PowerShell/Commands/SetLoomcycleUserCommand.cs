@@ -56,7 +56,7 @@ namespace Loomcycle.PowerShell.Commands
 
             TryRun(Subject, () =>
             {
-                UserAccount user = Invoke((connection, token) => connection.UpdateUserAsync(Subject, DisplayName, AccessMode, Status, token));
+                UserAccount user = InvokeEngine((connection, token) => connection.UpdateUserAsync(Subject, DisplayName, AccessMode, Status, token));
                 if (PassThru)
                 {
                     WriteObject(user);

@@ -40,7 +40,7 @@ namespace Loomcycle.PowerShell.Commands
 
                 TryRun(defId, () =>
                 {
-                    ScheduleControlResult result = Invoke((c, t) => c.StartScheduleAsync(defId, t));
+                    ScheduleControlResult result = InvokeEngine((c, t) => c.StartScheduleAsync(defId, t));
                     if (PassThru)
                     {
                         WriteObject(result);

@@ -42,7 +42,7 @@ namespace Loomcycle.PowerShell.Commands
                 return;
             }
 
-            TryRun(AgentId, () => WriteObject(Invoke((connection, token) => connection.CancelAgentAsync(AgentId, Reason, token))));
+            TryRun(AgentId, () => WriteObject(InvokeEngine((connection, token) => connection.CancelAgentAsync(AgentId, Reason, token))));
         }
     }
 }

@@ -41,7 +41,7 @@ namespace Loomcycle.PowerShell.Commands
                 return;
             }
 
-            TryRun(RunId, () => WriteObject(Invoke((connection, token) => connection.StopResidentAgentAsync(RunId, TurnOnly, token))));
+            TryRun(RunId, () => WriteObject(InvokeEngine((connection, token) => connection.StopResidentAgentAsync(RunId, TurnOnly, token))));
         }
     }
 }

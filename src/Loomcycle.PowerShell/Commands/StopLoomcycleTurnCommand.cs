@@ -34,7 +34,7 @@ namespace Loomcycle.PowerShell.Commands
                 return;
             }
 
-            TryRun(RunId, () => WriteObject(Invoke((connection, token) => connection.CancelTurnAsync(RunId, Reason, token))));
+            TryRun(RunId, () => WriteObject(InvokeEngine((connection, token) => connection.CancelTurnAsync(RunId, Reason, token))));
         }
     }
 }

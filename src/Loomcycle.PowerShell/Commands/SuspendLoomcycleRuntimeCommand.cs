@@ -36,7 +36,7 @@ namespace Loomcycle.PowerShell.Commands
             }
 
             int? timeoutMs = TimeoutSec * 1000;
-            TryRun(target, () => WriteObject(Invoke((connection, token) => connection.PauseRuntimeAsync(timeoutMs, token))));
+            TryRun(target, () => WriteObject(InvokeEngine((connection, token) => connection.PauseRuntimeAsync(timeoutMs, token))));
         }
     }
 }

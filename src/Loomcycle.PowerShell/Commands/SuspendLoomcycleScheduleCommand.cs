@@ -40,7 +40,7 @@ namespace Loomcycle.PowerShell.Commands
 
                 TryRun(defId, () =>
                 {
-                    ScheduleControlResult result = Invoke((c, t) => c.SuspendScheduleAsync(defId, t));
+                    ScheduleControlResult result = InvokeEngine((c, t) => c.SuspendScheduleAsync(defId, t));
                     if (PassThru)
                     {
                         WriteObject(result);

@@ -102,7 +102,7 @@ namespace Loomcycle.PowerShell.Commands
         private void SyncKind(DefinitionKind kind, string folder, string root)
         {
             DefinitionSummary[] names = Array.Empty<DefinitionSummary>();
-            if (!TryRun(kind.ToString(), () => names = Invoke((c, t) => c.GetDefinitionSummariesAsync(kind, false, null, t))))
+            if (!TryRun(kind.ToString(), () => names = InvokeEngine((c, t) => c.GetDefinitionSummariesAsync(kind, false, null, t))))
             {
                 return;
             }
@@ -148,7 +148,7 @@ namespace Loomcycle.PowerShell.Commands
                 DefinitionVersion? active = null;
                 if (summary?.ActiveDefId is string activeId && summary.ActiveRetired != true)
                 {
-                    active = ErrorTarget.About(name, () => Invoke((c, t) => c.GetDefinitionAsync(kind, activeId, t)));
+                    active = InvokeEngine((c, t) => c.GetDefinitionAsync(kind, activeId, t));
                 }
 
                 if (active is { Retired: false })
@@ -180,7 +180,7 @@ namespace Loomcycle.PowerShell.Commands
                 }
 
                 string description = Description ?? "Sync-LoomcycleDefinition " + Relative(root, file);
-                DefinitionVersion created = ErrorTarget.About(name, () => Invoke((c, t) => c.NewDefinitionAsync(kind, name, json, description, true, t)));
+                DefinitionVersion created = InvokeEngine((c, t) => c.NewDefinitionAsync(kind, name, json, description, true, t));
                 result.DefId = created.DefId;
                 if (created.Deduplicated == true)
                 {
@@ -216,7 +216,7 @@ namespace Loomcycle.PowerShell.Commands
             var result = new DefinitionSyncResult(kind, name, DefinitionSyncAction.Retired, summary.ActiveDefId, null);
             try
             {
-                DefinitionVersion[] live = ErrorTarget.About(name, () => Invoke((c, t) => c.GetDefinitionVersionsAsync(kind, name, t)))
+                DefinitionVersion[] live = InvokeEngine((c, t) => c.GetDefinitionVersionsAsync(kind, name, t))
                     .Where(v => !v.Retired).ToArray();
                 if (live.Length == 0)
                 {
@@ -232,7 +232,7 @@ namespace Loomcycle.PowerShell.Commands
 
                 foreach (DefinitionVersion version in live)
                 {
-                    ErrorTarget.About(name, () => Invoke((c, t) => c.RetireDefinitionAsync(kind, version.DefId, true, t)));
+                    InvokeEngine((c, t) => c.RetireDefinitionAsync(kind, version.DefId, true, t));
                 }
 
                 WriteObject(result);

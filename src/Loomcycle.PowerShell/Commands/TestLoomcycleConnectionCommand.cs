@@ -32,7 +32,7 @@ namespace Loomcycle.PowerShell.Commands
             LoomcycleConnection connection = ResolvedConnection;
             try
             {
-                Health health = Invoke((c, token) => c.GetHealthAsync(token));
+                Health health = InvokeEngine((c, token) => c.GetHealthAsync(token));
                 if (!health.Ok)
                 {
                     WriteVerbose($"{connection.BaseUri} answered /healthz but does not report ok; it is reachable.");
@@ -51,7 +51,7 @@ namespace Loomcycle.PowerShell.Commands
 
             try
             {
-                Invoke((c, token) => c.ListUsersAsync(token));
+                InvokeEngine((c, token) => c.ListUsersAsync(token));
             }
             catch (AuthException ex)
             {

@@ -59,12 +59,12 @@ namespace Loomcycle.PowerShell.Commands
                 string? hash = ContentSha256;
                 if (DefId is string defId && (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(hash)))
                 {
-                    DefinitionVersion version = Invoke((c, t) => c.GetDefinitionAsync(kind, defId, t));
+                    DefinitionVersion version = InvokeEngine((c, t) => c.GetDefinitionAsync(kind, defId, t));
                     name = version.Name;
                     hash = version.ContentSha256;
                 }
 
-                DefinitionVerification result = Invoke((c, t) => c.TestDefinitionAsync(kind, name!, hash, t));
+                DefinitionVerification result = InvokeEngine((c, t) => c.TestDefinitionAsync(kind, name!, hash, t));
                 if (Quiet)
                 {
                     WriteObject(result.Matches);

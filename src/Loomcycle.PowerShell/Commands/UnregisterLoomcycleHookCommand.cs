@@ -32,7 +32,7 @@ namespace Loomcycle.PowerShell.Commands
             {
                 if (ShouldProcess(id, "Unregister hook"))
                 {
-                    if (TryRun(id, () => Invoke((connection, token) => connection.DeleteHookAsync(id, token))))
+                    if (TryRun(id, () => InvokeEngine((connection, token) => connection.DeleteHookAsync(id, token))))
                     {
                         // A script-block hook: its listener stops answering on the path.
                         HookListenerSessions.ForgetHook(System.Management.Automation.Runspaces.Runspace.DefaultRunspace, id);

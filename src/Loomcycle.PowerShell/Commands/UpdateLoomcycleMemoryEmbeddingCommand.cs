@@ -140,6 +140,6 @@ namespace Loomcycle.PowerShell.Commands
         }
 
         private MemoryEmbeddingResult Call(string operation, bool dryRun) =>
-            Invoke((connection, token) => connection.MaintainMemoryEmbeddingsAsync(operation, Scope, ScopeId, dryRun, Limit, Prefix, Tenant, token));
+            InvokeEngine((connection, token) => connection.MaintainMemoryEmbeddingsAsync(operation, Scope, ScopeId, dryRun, Limit, Prefix, Tenant, token));
     }
 }

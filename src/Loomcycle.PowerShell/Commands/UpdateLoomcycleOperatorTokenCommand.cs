@@ -50,7 +50,7 @@ namespace Loomcycle.PowerShell.Commands
 
             TryRun(target, () =>
             {
-                OperatorToken rotated = Invoke((connection, token) => connection.RotateOperatorTokenAsync(ParameterSetName == NameSet ? Name : null, ParameterSetName == DefIdSet ? DefId : null, GraceSec, token));
+                OperatorToken rotated = InvokeEngine((connection, token) => connection.RotateOperatorTokenAsync(ParameterSetName == NameSet ? Name : null, ParameterSetName == DefIdSet ? DefId : null, GraceSec, token));
                 if (AsPlainText)
                 {
                     rotated.PlainTextToken = SecretText.Reveal(rotated.Token);

@@ -50,7 +50,7 @@ namespace Loomcycle.PowerShell.Commands
 
                 TryRun(id, () =>
                 {
-                    Agent agent = Invoke((connection, token) => connection.GetAgentAsync(id, token));
+                    Agent agent = InvokeEngine((connection, token) => connection.GetAgentAsync(id, token));
                     if (agent.Status is "completed" or "failed" or "cancelled")
                     {
                         WriteObject(agent);

@@ -89,7 +89,7 @@ namespace Loomcycle.PowerShell.Commands
                     TimeSpan left = total - clock.Elapsed;
                     TimeSpan? wait = left > TimeSpan.Zero ? left : null;
                     var call = Stopwatch.StartNew();
-                    ChannelWaitResult result = Invoke((connection, token) => connection.AwaitChannelsAsync(Channel, mode, Count, FromCursor, Max, wait, UserId, token));
+                    ChannelWaitResult result = InvokeEngine((connection, token) => connection.AwaitChannelsAsync(Channel, mode, Count, FromCursor, Max, wait, UserId, token));
                     if (result.Satisfied || clock.Elapsed >= total)
                     {
                         result.TimedOut = !result.Satisfied;
@@ -100,7 +100,7 @@ namespace Loomcycle.PowerShell.Commands
                     if (wait is TimeSpan asked && call.Elapsed < TimeSpan.FromTicks(asked.Ticks / 2))
                     {
                         TimeSpan pause = TimeSpan.FromMilliseconds(Math.Min(1000, Math.Max(0, (total - clock.Elapsed).TotalMilliseconds)));
-                        Invoke((connection, token) => Task.Delay(pause, token));
+                        InvokeEngine((connection, token) => Task.Delay(pause, token));
                     }
                 }
             });

@@ -48,14 +48,14 @@ namespace Loomcycle.PowerShell
         protected override void StopProcessing() => _stopping.Cancel();
 
         /// <summary>Runs one engine call and returns its result; engine errors are thrown as they are.</summary>
-        protected T Invoke<T>(Func<LoomcycleConnection, CancellationToken, Task<T>> call)
+        protected T InvokeEngine<T>(Func<LoomcycleConnection, CancellationToken, Task<T>> call)
         {
             LoomcycleConnection connection = OpenConnection();
             return Bridge.Invoke(token => call(connection, token));
         }
 
         /// <summary>Runs one engine call that returns nothing.</summary>
-        protected void Invoke(Func<LoomcycleConnection, CancellationToken, Task> call)
+        protected void InvokeEngine(Func<LoomcycleConnection, CancellationToken, Task> call)
         {
             LoomcycleConnection connection = OpenConnection();
             Bridge.Invoke<bool>(async token =>

@@ -60,8 +60,8 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
             var scenarios = new (string Name, Action<FakeLoomcycleServer>? Arrange)[]
             {
                 ("success", null),
-                ("echo into 400 JSON", s => EnqueueEcho(s, 400)),
-                ("echo into 500 text", s => EnqueueEcho(s, 500)),
+                ("echo into 400 JSON", s => new LeakCanary(Token, MintedCanary).Arm(s, EchoShape.Json400)),
+                ("echo into 500 text", s => new LeakCanary(Token, MintedCanary).Arm(s, EchoShape.PlainText500)),
             };
 
             var leaks = new List<string>();
