@@ -13,6 +13,8 @@ using static Loomcycle.PowerShell.Tests.FaultTests.FaultKit;
 namespace Loomcycle.PowerShell.Tests
 {
     /// <summary>The channel cmdlets: definitions, publish (one, broadcast, per user), subscribe and peek + confirm, waits; and an at-least-once consumer that is killed half way.</summary>
+    // Not parallel: the Ctrl+C test counts bridge workers process-wide (FaultKit.AssertNoWorkerLeftAsync).
+    [Collection(FaultTests.FaultCollection.Name)]
     public sealed class DataChannelCmdletTests : IClassFixture<ServerAndSession>
     {
         private readonly ServerAndSession _fixture;
