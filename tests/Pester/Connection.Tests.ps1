@@ -31,7 +31,9 @@ Describe 'Connect-Loomcycle and Get-LoomcycleConnection' {
     It 'refuses a token over plain http to a host that is not loopback' {
         $token = ConvertTo-SecureString 'x-secret' -AsPlainText -Force
         $before = Get-LoomcycleConnection -Current
-        { Connect-Loomcycle -BaseUrl 'http://loomcycle.example.com' -Token $token } | Should -Throw -ErrorId 'InvalidArgument*' -ExpectedMessage '*-AllowUnencryptedAuthentication*'
+        $refusal = { Connect-Loomcycle -BaseUrl 'http://loomcycle.example.com' -Token $token } | Should -Throw -ErrorId 'InvalidArgument*' -PassThru
+        $refusal.Exception.Message | Should -BeLike '*not a loopback address*'
+        $refusal.ErrorDetails.RecommendedAction | Should -BeLike '*-AllowUnencryptedAuthentication*'   # the PowerShell advice
         (Get-LoomcycleConnection -Current).BaseUri | Should -Be $before.BaseUri # the refused connection did not become current
         # The switch is the way through: the same call then succeeds.
         (Connect-Loomcycle -BaseUrl 'http://loomcycle.example.com' -Token $token -AllowUnencryptedAuthentication -PassThru -NoDefault).HasToken | Should -BeTrue
