@@ -106,7 +106,7 @@ namespace Loomcycle.PowerShell.Tests
             Server.State.AddAgent(new AgentRecord { AgentId = "a_1", RunId = "r_1", SessionId = "s_1", UserId = "alice", TenantId = "default", Status = "completed" });
             var error = Run("Get-LoomcycleUser -Subject alice").AssertSingleError("TenantRequired", "GetLoomcycleUserCommand", ErrorCategory.InvalidArgument, "alice");
             Assert.Contains("must name the tenant", error.Exception.Message);
-            Assert.Contains("-Tenant", error.Exception.Message);
+            Assert.Contains("-Tenant", error.ErrorDetails.RecommendedAction);
             Assert.Equal("tenant_required", error.ExceptionProperty("Code"));
 
             Server.ClearRequests();
@@ -186,7 +186,7 @@ namespace Loomcycle.PowerShell.Tests
             Run("New-LoomcycleUserToken alice | Out-Null; Set-LoomcycleUser alice -Status disabled").ThrowIfErrors();
             Assert.Empty(Run("Get-LoomcycleUserToken alice -Active").ThrowIfErrors().Output);
             var error = Run("New-LoomcycleUserToken alice").AssertSingleError("UserDisabled", "NewLoomcycleUserTokenCommand", ErrorCategory.InvalidOperation, "alice");
-            Assert.Contains("Set-LoomcycleUser", error.Exception.Message);
+            Assert.Contains("Set-LoomcycleUser", error.ErrorDetails.RecommendedAction); // the PowerShell advice, beside the server's message
         }
 
         [Fact]

@@ -46,12 +46,12 @@ namespace Loomcycle
             {
                 case "user_exists": return new UserExistsException(message, status, code, body);
                 case "user_disabled":
-                    return new UserDisabledException(message + " Enable the user first (Set-LoomcycleUser -Status active).", status, code, body);
+                    return new UserDisabledException(message + " Enable the user first.", status, code, body);
                 case "user_not_found": return new UserNotFoundException(message, status, code, body);
                 case "token_not_found": return new TokenNotFoundException(message, status, code, body);
                 case "tenant_required":
                     return new TenantRequiredException(
-                        "An admin token must name the tenant: add -Tenant <name> (-Tenant '' means the default tenant). Server: " + message,
+                        "An admin token must name the tenant (the tenant query parameter; empty means the default tenant). Server: " + message,
                         status, code, body);
                 default: return null;
             }

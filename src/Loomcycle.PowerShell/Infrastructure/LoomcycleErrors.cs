@@ -86,6 +86,7 @@ namespace Loomcycle.PowerShell
             AuthException => "Check the token given to Connect-Loomcycle -Token or in LOOMCYCLE_AUTH_TOKEN.",
             ToolRefusedException => "The server refused on purpose (for the last admin token: create or rotate another substrate:admin token first).",
             TenantRequiredException => "Add -Tenant with the tenant's name; -Tenant '' names the default tenant.",
+            UserDisabledException => "Enable the user first: Set-LoomcycleUser -Subject <subject> -Status active.",
             BackpressureException => "The server is at capacity; retry later or raise -MaximumRetryCount.",
             PauseNotConfiguredException => "This server has no pause manager (it needs a persistent store).",
             LoomcycleConnectionException => "Check that the server is running and that the base URL (Get-LoomcycleConnection) is right.",

@@ -433,7 +433,8 @@ namespace Loomcycle.PowerShell
                     _stopRegistered = true;
                 }
 
-                _signal.Wait();
+                // Not Wait(stop): the registration above sets the signal on stop, so one wake-up path serves both.
+                _signal.Wait(CancellationToken.None);
                 _signal.Reset();
                 stop.ThrowIfCancellationRequested();
                 Drain();
