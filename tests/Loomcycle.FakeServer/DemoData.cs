@@ -28,7 +28,7 @@ public static class DemoData
             Phase = "pre",
             Tools = new[] { "WebFetch" },
             CallbackUrl = "https://callback.local/h",
-            FailMode = "closed",
+            FailMode = "open",   // unreachable here: fail open, so the demo's WebFetch still runs
             TimeoutMs = 2500,
         });
 

@@ -137,6 +137,13 @@ public sealed partial class AgentRunContext
         TimeSpan timeout = hook.TimeoutMs <= 0 ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(Math.Min(hook.TimeoutMs, 60_000));
         byte[] payload = GoJson.Serialize(call);
         var delivery = new HookDelivery(hook.Id, hook.Owner, hook.Name, hook.Phase, Encoding.UTF8.GetString(payload), DateTimeOffset.UtcNow);
+        // The fake never sends traffic off this machine: a callback that is not on loopback is unreachable here,
+        // which the real server would report the same way (no network in tests, no DNS look-up either).
+        if (!Uri.TryCreate(hook.CallbackUrl, UriKind.Absolute, out Uri? callback) || !IsLoopback(callback))
+        {
+            throw new HookDeliveryException("hook " + hook.CallbackUrl + ": unreachable (not a loopback address)");
+        }
+
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         cts.CancelAfter(timeout);
         try
@@ -192,6 +199,9 @@ public sealed partial class AgentRunContext
         return buffer.ToArray();
     }
 
+    private static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out System.Net.IPAddress? address) && System.Net.IPAddress.IsLoopback(address));
+
     private sealed class HookDeliveryException(string message) : Exception(message);
 }
 
@@ -212,4 +222,5 @@ public sealed class HookDelivery(string hookId, string owner, string name, strin
     public string? Error { get; set; }
 
     public override string ToString() => $"{Owner}/{Name} {Phase} {Status} {Error}";
+
 }
