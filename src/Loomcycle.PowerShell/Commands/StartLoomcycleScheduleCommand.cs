@@ -18,35 +18,10 @@ namespace Loomcycle.PowerShell.Commands
     /// </example>
     [Cmdlet(VerbsLifecycle.Start, "LoomcycleSchedule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(ScheduleControlResult))]
-    public sealed class StartLoomcycleScheduleCommand : LoomcycleCmdlet
+    public sealed class StartLoomcycleScheduleCommand : ScheduleControlCommandBase
     {
-        /// <summary>The schedule's active version id (def_…).</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string[] DefId { get; set; } = System.Array.Empty<string>();
+        private protected override string Action => "Run schedule now";
 
-        /// <summary>Writes the server's answer.</summary>
-        [Parameter]
-        public SwitchParameter PassThru { get; set; }
-
-        protected override void ProcessRecord()
-        {
-            foreach (string defId in DefId)
-            {
-                if (!ShouldProcess(defId, "Run schedule now"))
-                {
-                    continue;
-                }
-
-                TryRun(defId, () =>
-                {
-                    ScheduleControlResult result = InvokeEngine((c, t) => c.StartScheduleAsync(defId, t));
-                    if (PassThru)
-                    {
-                        WriteObject(result);
-                    }
-                });
-            }
-        }
+        private protected override ScheduleControlResult Control(string defId) => InvokeEngine((c, t) => c.StartScheduleAsync(defId, t));
     }
 }

@@ -18,35 +18,10 @@ namespace Loomcycle.PowerShell.Commands
     /// </example>
     [Cmdlet(VerbsLifecycle.Suspend, "LoomcycleSchedule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(ScheduleControlResult))]
-    public sealed class SuspendLoomcycleScheduleCommand : LoomcycleCmdlet
+    public sealed class SuspendLoomcycleScheduleCommand : ScheduleControlCommandBase
     {
-        /// <summary>The schedule's active version id (def_…).</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string[] DefId { get; set; } = System.Array.Empty<string>();
+        private protected override string Action => "Pause schedule";
 
-        /// <summary>Writes the server's answer.</summary>
-        [Parameter]
-        public SwitchParameter PassThru { get; set; }
-
-        protected override void ProcessRecord()
-        {
-            foreach (string defId in DefId)
-            {
-                if (!ShouldProcess(defId, "Pause schedule"))
-                {
-                    continue;
-                }
-
-                TryRun(defId, () =>
-                {
-                    ScheduleControlResult result = InvokeEngine((c, t) => c.SuspendScheduleAsync(defId, t));
-                    if (PassThru)
-                    {
-                        WriteObject(result);
-                    }
-                });
-            }
-        }
+        private protected override ScheduleControlResult Control(string defId) => InvokeEngine((c, t) => c.SuspendScheduleAsync(defId, t));
     }
 }

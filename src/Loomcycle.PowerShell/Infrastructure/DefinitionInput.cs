@@ -14,8 +14,6 @@ namespace Loomcycle.PowerShell
     /// </summary>
     internal static class DefinitionInput
     {
-        private const int MaxDepth = 64;
-
         public static string ToJson(PSCmdlet cmdlet, object? input, string parameterName = "Definition")
         {
             object? value = input is PSObject ps ? ps.BaseObject : input;
@@ -92,123 +90,25 @@ namespace Loomcycle.PowerShell
             }
         }
 
+        /// <summary>The definition rules of <see cref="JsonFromObject"/>: default escaping, depth 64, no JsonElement pass-through.</summary>
+        private static readonly JsonFromObjectOptions DefinitionJson = new JsonFromObjectOptions
+        {
+            MaxDepth = 64,
+            Scalars = JsonScalars.SwitchParameter,
+            TooDeep = () => new InvalidArgumentException("The definition is nested deeper than 64 levels."),
+            NotFinite = _ => new InvalidArgumentException("The definition holds a number JSON cannot carry (NaN or infinity)."),
+        };
+
         /// <summary>Serialises a hashtable or object (PSCustomObject, a .NET object's public properties) as a JSON object.</summary>
         public static string FromObject(object input)
         {
-            using var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer))
+            object? value = input is PSObject ps ? ps.BaseObject : input;
+            if (value is string || value is ValueType || value is IEnumerable && value is not IDictionary)
             {
-                object? value = input is PSObject ps ? ps.BaseObject : input;
-                if (value is string || value is ValueType || value is IEnumerable && value is not IDictionary)
-                {
-                    throw new InvalidArgumentException($"The definition must be a hashtable, an object, JSON text or a file, not a {value!.GetType().Name}.");
-                }
-
-                Write(writer, input, 0);
+                throw new InvalidArgumentException($"The definition must be a hashtable, an object, JSON text or a file, not a {value!.GetType().Name}.");
             }
 
-            return Encoding.UTF8.GetString(buffer.ToArray());
-        }
-
-        private static void Write(Utf8JsonWriter writer, object? input, int depth)
-        {
-            if (depth > MaxDepth)
-            {
-                throw new InvalidArgumentException($"The definition is nested deeper than {MaxDepth} levels.");
-            }
-
-            PSObject? wrapper = input as PSObject;
-            object? value = wrapper?.BaseObject ?? input;
-            switch (value)
-            {
-                case null:
-                    writer.WriteNullValue();
-                    return;
-                case string s:
-                    writer.WriteStringValue(s);
-                    return;
-                case char c:
-                    writer.WriteStringValue(c.ToString());
-                    return;
-                case bool b:
-                    writer.WriteBooleanValue(b);
-                    return;
-                case SwitchParameter sw:
-                    writer.WriteBooleanValue(sw.IsPresent);
-                    return;
-                case Enum e:
-                    writer.WriteStringValue(e.ToString());
-                    return;
-                case DateTime dt:
-                    writer.WriteStringValue(dt.ToString("o", CultureInfo.InvariantCulture));
-                    return;
-                case DateTimeOffset dto:
-                    writer.WriteStringValue(dto.ToString("o", CultureInfo.InvariantCulture));
-                    return;
-                case int or long or short or byte or sbyte or ushort or uint:
-                    writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
-                    return;
-                case ulong ul:
-                    writer.WriteNumberValue(ul);
-                    return;
-                case decimal m:
-                    writer.WriteNumberValue(m);
-                    return;
-                case double or float:
-                    double d = Convert.ToDouble(value, CultureInfo.InvariantCulture);
-                    if (double.IsNaN(d) || double.IsInfinity(d))
-                    {
-                        throw new InvalidArgumentException("The definition holds a number JSON cannot carry (NaN or infinity).");
-                    }
-
-                    writer.WriteNumberValue(d);
-                    return;
-                case IDictionary dictionary:
-                    writer.WriteStartObject();
-                    foreach (DictionaryEntry entry in dictionary)
-                    {
-                        writer.WritePropertyName(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty);
-                        Write(writer, entry.Value, depth + 1);
-                    }
-
-                    writer.WriteEndObject();
-                    return;
-                case IEnumerable sequence:
-                    writer.WriteStartArray();
-                    foreach (object? item in sequence)
-                    {
-                        Write(writer, item, depth + 1);
-                    }
-
-                    writer.WriteEndArray();
-                    return;
-            }
-
-            // PSCustomObject and other objects: their properties (note properties first, as ConvertTo-Json does).
-            PSObject shape = wrapper ?? PSObject.AsPSObject(value);
-            writer.WriteStartObject();
-            foreach (PSPropertyInfo property in shape.Properties)
-            {
-                if (!property.IsGettable || property is PSScriptProperty)
-                {
-                    continue;
-                }
-
-                object? propertyValue;
-                try
-                {
-                    propertyValue = property.Value;
-                }
-                catch (GetValueException)
-                {
-                    continue;
-                }
-
-                writer.WritePropertyName(property.Name);
-                Write(writer, propertyValue, depth + 1);
-            }
-
-            writer.WriteEndObject();
+            return JsonFromObject.Convert(input, DefinitionJson);
         }
     }
 }
