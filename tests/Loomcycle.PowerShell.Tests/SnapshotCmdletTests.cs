@@ -318,6 +318,32 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void PipedRemoveReportsEachFailureForItsOwnSnapshotInOrderIncludingTheLast()
+        {
+            // The next item is bound while a delete is on the wire (issue 15): failures must still land on their own item,
+            // in order, and the last one must not be lost at the end of the pipeline.
+            Server.Enqueue("DELETE", "/v1/_snapshots/snap_b", Faults.PlainText(500, "storage unavailable"));
+            Server.Enqueue("DELETE", "/v1/_snapshots/snap_d", Faults.PlainText(500, "storage unavailable"));
+
+            var result = Run("'snap_a', 'snap_b', 'snap_c', 'snap_d' | ForEach-Object { [pscustomobject]@{ Id = $_ } } | Remove-LoomcycleSnapshot -Force");
+
+            Assert.Equal(new[] { "DELETE /v1/_snapshots/snap_a", "DELETE /v1/_snapshots/snap_b", "DELETE /v1/_snapshots/snap_c", "DELETE /v1/_snapshots/snap_d" }, Server.Wire());
+            Assert.Equal(new object[] { "snap_b", "snap_d" }, result.Errors.Select(e => e.TargetObject).ToArray());
+            Assert.All(result.Errors, e => Assert.EndsWith(",Loomcycle.PowerShell.Commands.RemoveLoomcycleSnapshotCommand", e.FullyQualifiedErrorId));
+        }
+
+        [Fact]
+        public void PipedRemoveWithErrorActionStopSendsNothingAfterTheFailure()
+        {
+            Server.Enqueue("DELETE", "/v1/_snapshots/snap_b", Faults.PlainText(500, "storage unavailable"));
+
+            var result = Run("try { 'snap_a', 'snap_b', 'snap_c' | ForEach-Object { [pscustomobject]@{ Id = $_ } } | Remove-LoomcycleSnapshot -Force -ErrorAction Stop } catch { 'stopped at ' + $_.TargetObject }");
+
+            Assert.Equal("stopped at snap_b", Assert.Single(result.Output).ToString());
+            Assert.Equal(new[] { "DELETE /v1/_snapshots/snap_a", "DELETE /v1/_snapshots/snap_b" }, Server.Wire());
+        }
+
+        [Fact]
         public void HighImpactCmdletsAskPerItemWithTheIdAsTarget()
         {
             Seed("snap_a", null, 2);

@@ -35,7 +35,7 @@ namespace Loomcycle.PowerShell.Commands
             {
                 if (Confirmation.ShouldProcess(this, Force, name, "Delete channel"))
                 {
-                    TryRun(name, () => InvokeEngine((connection, token) => connection.DeleteChannelAsync(name, token)));
+                    StartEngineCall(name, (connection, token) => connection.DeleteChannelAsync(name, token));
                 }
             }
         }

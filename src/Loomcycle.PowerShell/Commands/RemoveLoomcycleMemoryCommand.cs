@@ -48,7 +48,7 @@ namespace Loomcycle.PowerShell.Commands
             {
                 if (Confirmation.ShouldProcess(this, Force, $"{Scope}/{scopeId}/{key}", "Delete memory entry"))
                 {
-                    TryRun(key, () => InvokeEngine((connection, token) => connection.DeleteMemoryEntryAsync(Scope, scopeId, key, token)));
+                    StartEngineCall(key, (connection, token) => connection.DeleteMemoryEntryAsync(Scope, scopeId, key, token));
                 }
             }
         }

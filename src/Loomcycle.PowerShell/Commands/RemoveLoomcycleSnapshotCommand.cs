@@ -36,7 +36,7 @@ namespace Loomcycle.PowerShell.Commands
             {
                 if (Confirmation.ShouldProcess(this, Force, id, "Delete snapshot"))
                 {
-                    TryRun(id, () => InvokeEngine((connection, token) => connection.DeleteSnapshotAsync(id, token)));
+                    StartEngineCall(id, (connection, token) => connection.DeleteSnapshotAsync(id, token));
                 }
             }
         }

@@ -34,7 +34,7 @@ namespace Loomcycle.PowerShell.Commands
             {
                 if (Confirmation.ShouldProcess(this, Force, subject, "Delete user and retire its tokens"))
                 {
-                    TryRun(subject, () => InvokeEngine((connection, token) => connection.DeleteUserAsync(subject, token)));
+                    StartEngineCall(subject, (connection, token) => connection.DeleteUserAsync(subject, token));
                 }
             }
         }

@@ -15,6 +15,8 @@ namespace Loomcycle.PowerShell
                 return true;
             }
 
+            // A prompt (or -WhatIf line) comes after the previous item's call has finished and reported.
+            (cmdlet as LoomcycleCmdlet)?.FinishPendingCall();
             return cmdlet.ShouldProcess(target, action);
         }
 

@@ -15,6 +15,7 @@ namespace Loomcycle.PowerShell
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private LoomcycleConnection? _connection;
         private PipelineBridge? _bridge;
+        private PendingCall? _pending;
 
         /// <summary>The connection to use, from Connect-Loomcycle -PassThru. By default: the current connection, then LOOMCYCLE_BASE_URL/LOOMCYCLE_AUTH_TOKEN, then http://127.0.0.1:8787.</summary>
         [Parameter]
@@ -41,11 +42,21 @@ namespace Loomcycle.PowerShell
 
         public void Dispose()
         {
+            if (_pending is { } pending)
+            {
+                // The pipeline ended early (an error upstream, Ctrl+C): nobody reports this call's outcome any more.
+                _pending = null;
+                PipelineBridge.Abandon(pending.Task);
+            }
+
             _stopping.Dispose();
             GC.SuppressFinalize(this);
         }
 
         protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>Reports the outcome of the last <see cref="StartEngineCall"/> before the pipeline ends.</summary>
+        protected override void EndProcessing() => FinishPendingCall();
 
         /// <summary>Runs one engine call and returns its result; engine errors are thrown as they are.</summary>
         protected T InvokeEngine<T>(Func<LoomcycleConnection, CancellationToken, Task<T>> call)
@@ -63,6 +74,38 @@ namespace Loomcycle.PowerShell
                 await call(connection, token).ConfigureAwait(false);
                 return true;
             });
+        }
+
+        /// <summary>
+        /// Starts one engine call for a pipeline item and returns before it finishes, so PowerShell binds the next item while
+        /// this one is on the wire. Calls stay in order and one at a time (one socket): the next call, a confirmation prompt
+        /// or the end of the pipeline first waits for this one and reports its failure as <see cref="TryRun(object?, Action, Func{LoomcycleException, string?}?)"/>
+        /// would, for <paramref name="target"/>. For calls whose result the pipeline does not need (deletes): a piped
+        /// <c>Remove-LoomcycleSnapshot</c> otherwise pays PowerShell's per-item work and the request one after the other
+        /// (issue 15, goal 5). A cmdlet that uses this and overrides EndProcessing calls <c>base.EndProcessing()</c>.
+        /// </summary>
+        protected void StartEngineCall(object? target, Func<LoomcycleConnection, CancellationToken, Task> call, Func<LoomcycleException, string?>? recommendedAction = null)
+        {
+            FinishPendingCall();
+            LoomcycleConnection connection = OpenConnection();
+            Task<bool> task = Bridge.Begin<bool>(async token =>
+            {
+                await call(connection, token).ConfigureAwait(false);
+                return true;
+            });
+            _pending = new PendingCall(task, target, recommendedAction);
+        }
+
+        /// <summary>Waits for the call <see cref="StartEngineCall"/> left running, if any, and reports its failure.</summary>
+        internal void FinishPendingCall()
+        {
+            if (_pending is not { } pending)
+            {
+                return;
+            }
+
+            _pending = null;
+            TryRun(pending.Target, () => Bridge.End(pending.Task), pending.RecommendedAction);
         }
 
         /// <summary>
@@ -115,5 +158,22 @@ namespace Loomcycle.PowerShell
         /// <summary>Ends the command with the error as a terminating ErrorRecord.</summary>
         protected void ThrowLoomcycleError(LoomcycleException exception, object? target) =>
             ThrowTerminatingError(LoomcycleErrors.From(exception, target));
+
+        /// <summary>A call <see cref="StartEngineCall"/> started and has not reported yet.</summary>
+        private sealed class PendingCall
+        {
+            public PendingCall(Task<bool> task, object? target, Func<LoomcycleException, string?>? recommendedAction)
+            {
+                Task = task;
+                Target = target;
+                RecommendedAction = recommendedAction;
+            }
+
+            public Task<bool> Task { get; }
+
+            public object? Target { get; }
+
+            public Func<LoomcycleException, string?>? RecommendedAction { get; }
+        }
     }
 }

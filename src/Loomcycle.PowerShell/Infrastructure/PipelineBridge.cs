@@ -55,22 +55,31 @@ namespace Loomcycle.PowerShell
         /// on the thread pool at its first real await) and this thread sleeps until it completes, waking only to write
         /// its diagnostics: no queue, no worker task, no thread hop to start it.
         /// </summary>
-        public T Invoke<T>(Func<CancellationToken, Task<T>> call)
+        public T Invoke<T>(Func<CancellationToken, Task<T>> call) => End(Begin(call));
+
+        /// <summary>
+        /// Starts one engine call on this thread, as <see cref="Invoke{T}"/> does, and returns without waiting for it;
+        /// <see cref="End{T}"/> waits for it. Between the two the pipeline thread is free (PowerShell binds the next item).
+        /// </summary>
+        public Task<T> Begin<T>(Func<CancellationToken, Task<T>> call)
         {
-            Waiter waiter = SharedWaiter;
             CallFlow flow = Flow;
             Interlocked.Increment(ref _activeWorkers);
-            Task<T> task;
             try
             {
-                task = flow.Start(call, _cmdlet.StopToken);
+                return flow.Start(call, _cmdlet.StopToken);
             }
             catch
             {
                 Interlocked.Decrement(ref _activeWorkers);
                 throw;
             }
+        }
 
+        /// <summary>Waits on the pipeline thread for a call <see cref="Begin{T}"/> started, writing its diagnostics; returns its result.</summary>
+        public T End<T>(Task<T> task)
+        {
+            Waiter waiter = SharedWaiter;
             try
             {
                 if (!task.IsCompleted)
@@ -97,6 +106,16 @@ namespace Loomcycle.PowerShell
             }
 
             return task.GetAwaiter().GetResult();
+        }
+
+        /// <summary>
+        /// Lets go of a call <see cref="Begin{T}"/> started that nobody will wait for (the pipeline ended before it): it is
+        /// counted until it ends, and its failure is observed so it cannot surface later as an unobserved exception.
+        /// </summary>
+        public static void Abandon(Task task)
+        {
+            task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            ReleaseWhenDone(task);
         }
 
         /// <summary>
