@@ -13,13 +13,14 @@ namespace Loomcycle.Benchmarks
     public sealed record Sizes(
         string Name, int TextDeltas, int ToolResults, int ToolResultBytes, int PipelineDeltas, int Rounds,
         int LatencyRounds, long SnapshotBytes, int SnapshotRounds, int Deletes, int ImportRounds,
-        int FanInStreams, int FanInDeltas, int ParallelStreams, int FanInRounds)
+        int FanInStreams, int FanInDeltas, int ParallelStreams, int FanInRounds,
+        int WatchRounds, int WatchChangesPerRound, int BatchInputs, int SyncDefinitions, int NewCmdletRounds)
     {
         /// <summary>Every scenario once or twice, small: proves the whole suite works (CI); the numbers mean little.</summary>
-        public static readonly Sizes Smoke = new("smoke", 2_000, 2, 64 * 1024, 2_000, 3, 5, 4L << 20, 1, 200, 1, 100, 50, 10, 1);
+        public static readonly Sizes Smoke = new("smoke", 2_000, 2, 64 * 1024, 2_000, 3, 5, 4L << 20, 1, 200, 1, 100, 50, 10, 1, 2, 15, 100, 50, 3);
 
         /// <summary>The sizes of the goals (1 GiB snapshot, 10 000 deletes, 100 streams at once).</summary>
-        public static readonly Sizes Full = new("full", 20_000, 8, 256 * 1024, 20_000, 9, 200, 1L << 30, 3, 10_000, 7, 100, 2_000, 100, 5);
+        public static readonly Sizes Full = new("full", 20_000, 8, 256 * 1024, 20_000, 9, 200, 1L << 30, 3, 10_000, 7, 100, 2_000, 100, 5, 5, 40, 1_000, 500, 5);
     }
 
     /// <summary>
@@ -78,7 +79,9 @@ namespace Loomcycle.Benchmarks
 
             if (Run(8))
             {
-                Console.WriteLine("[8] Watch-LoomcycleAgent / Invoke-LoomcycleBatch / Sync-LoomcycleDefinition: not on this branch yet (see bench/README.md, scenario 8).");
+                await WatchAsync(sizes, goals).ConfigureAwait(false);
+                await BatchAsync(sizes, goals).ConfigureAwait(false);
+                await DefinitionSyncAsync(sizes, goals).ConfigureAwait(false);
             }
 
             Console.WriteLine();
@@ -283,6 +286,114 @@ namespace Loomcycle.Benchmarks
             Console.WriteLine(parallel.Describe((int)Math.Min(pEvents, int.MaxValue), "event"));
             goals.Add(FormattableString.Invariant(
                 $"[7] ForEach-Object -Parallel {p.Streams} runs ≥ 0.8 of the same with the compiled bare loop (median): {parallel.WallRatio:0.00} {Verdict(parallel.WallRatio >= 0.8)}; {pEvents / parallel.MedianWall(true):0} k ev/s aggregate"));
+        }
+
+        private static async Task WatchAsync(Sizes sizes, List<string> goals)
+        {
+            await using WatchScenario s = await WatchScenario.StartAsync().ConfigureAwait(false);
+            (WatchScenario.PathResult bare, WatchScenario.PathResult engine, WatchScenario.PathResult cmdlet) =
+                await s.MeasureAsync(sizes.WatchRounds, sizes.WatchChangesPerRound).ConfigureAwait(false);
+            Console.WriteLine(FormattableString.Invariant(
+                $"[8a] run-state change → reader, server stamps the frame's write, stream held open ({sizes.WatchRounds} rotating rounds × {sizes.WatchChangesPerRound} changes, one change in flight):"));
+            foreach ((string name, WatchScenario.PathResult r) in new[] { ("bare HttpClient+SseParser ", bare), ("engine WatchRunStatesAsync", engine), ("Watch-LoomcycleAgent | sink", cmdlet) })
+            {
+                Console.WriteLine(FormattableString.Invariant($"    {name} {Stats.Distribution(r.Latencies)}; process CPU {r.CpuMs * 1000 / Math.Max(1, r.Latencies.Count):0} µs/change"));
+            }
+
+            bool lost = cmdlet.Latencies.Any(double.IsNaN);
+            double p99 = Stats.Percentile(cmdlet.Latencies, 99);
+            double bareP99 = Stats.Percentile(bare.Latencies, 99);
+            Console.WriteLine(FormattableString.Invariant(
+                $"    the cmdlet adds {Stats.Median(cmdlet.Latencies) - Stats.Median(bare.Latencies):+0.000;-0.000} ms at p50 and {Stats.Percentile(cmdlet.Latencies, 99) - Stats.Percentile(bare.Latencies, 99):+0.000;-0.000} ms at p99 to the bare loop (CPU per change includes each round's connect, listing and stop)"));
+            Console.WriteLine(FormattableString.Invariant(
+                $"    ratios (bare ÷ candidate): p50 engine {Stats.Median(bare.Latencies) / Stats.Median(engine.Latencies):0.00}, cmdlet {Stats.Median(bare.Latencies) / Stats.Median(cmdlet.Latencies):0.00}; p99 cmdlet {bareP99 / p99:0.00}; CPU/change cmdlet {bare.CpuMs / Math.Max(cmdlet.CpuMs, 1e-9):0.00}"));
+            goals.Add(FormattableString.Invariant(
+                $"[8a] Watch-LoomcycleAgent delivers a state change to the pipeline within 5 ms p99 of the server's write: p50 {Stats.Median(cmdlet.Latencies):0.000} ms, p99 {p99:0.000} ms over {cmdlet.Latencies.Count} changes (bare loop p99 {bareP99:0.000} ms, ratio {bareP99 / p99:0.00}){(lost ? ", some changes never arrived" : "")} {Verdict(!lost && p99 < 5)}"));
+        }
+
+        private static async Task BatchAsync(Sizes sizes, List<string> goals)
+        {
+            await using BatchScenario s = await BatchScenario.StartAsync(sizes.BatchInputs).ConfigureAwait(false);
+            s.CaptureBodies();
+            var bare = new Comparison();
+            var pipeline = new Comparison();
+            var parameter = new Comparison();
+            var server = new Dictionary<string, List<double>> { ["bare"] = new(), ["pipeline"] = new(), ["parameter"] = new() };
+            long requests = 0;
+            await s.BareAsync().ConfigureAwait(false);
+            await Task.Run(s.CmdletParameter).ConfigureAwait(false);
+            for (int i = 0; i < sizes.NewCmdletRounds; i++)
+            {
+                var order = new List<Func<Task>>
+                {
+                    async () => { bare.Candidate.Add(await Cost.MeasureAsync(s.BareAsync).ConfigureAwait(false)); server["bare"].Add(s.LastServer.Ms); },
+                    async () => { pipeline.Candidate.Add(await Cost.MeasureAsync(() => Task.Run(s.CmdletPipeline)).ConfigureAwait(false)); server["pipeline"].Add(s.LastServer.Ms); requests = s.LastServer.Requests; },
+                    async () => { parameter.Candidate.Add(await Cost.MeasureAsync(() => Task.Run(s.CmdletParameter)).ConfigureAwait(false)); server["parameter"].Add(s.LastServer.Ms); },
+                };
+                for (int k = 0; k < order.Count; k++)
+                {
+                    await order[(k + i) % order.Count]().ConfigureAwait(false);
+                }
+            }
+
+            pipeline.Baseline.AddRange(bare.Candidate);
+            parameter.Baseline.AddRange(bare.Candidate);
+            double Ratio(Comparison c, string key) => Stats.Median(c.Candidate.Select(x => x.WallMs).ToList()) / Stats.Median(server[key]);
+            Console.WriteLine(FormattableString.Invariant(
+                $"[8b] {sizes.BatchInputs} inputs, echo agent, {requests} POST /v1/runs:batch per run ({sizes.NewCmdletRounds} rotating rounds, medians): server handler time bare {Stats.Median(server["bare"]):0.0} / pipeline {Stats.Median(server["pipeline"]):0.0} / -Prompt {Stats.Median(server["parameter"]):0.0} ms"));
+            Console.WriteLine(FormattableString.Invariant(
+                $"    wall ÷ server time: bare HttpClient loop {Ratio(bare, "bare"):0.00}, $prompts | Invoke-LoomcycleBatch {Ratio(pipeline, "pipeline"):0.00}, Invoke-LoomcycleBatch -Prompt $prompts {Ratio(parameter, "parameter"):0.00}"));
+            Console.WriteLine("    bare HttpClient loop (same bodies) vs $prompts | Invoke-LoomcycleBatch -Agent echo | Out-Null");
+            Console.WriteLine(pipeline.Describe(sizes.BatchInputs, "input"));
+            Console.WriteLine("    bare HttpClient loop (same bodies) vs Invoke-LoomcycleBatch -Agent echo -Prompt $prompts | Out-Null");
+            Console.WriteLine(parameter.Describe(sizes.BatchInputs, "input"));
+            double ClientMsPerCall(Comparison c, string key) => (Stats.Median(c.Candidate.Select(x => x.WallMs).ToList()) - Stats.Median(server[key])) / Math.Max(1, requests);
+            Console.WriteLine(FormattableString.Invariant(
+                $"    client + transport time per call of ≤ 32 runs (wall − server, medians): bare {ClientMsPerCall(bare, "bare"):0.00} ms, pipeline {ClientMsPerCall(pipeline, "pipeline"):0.00} ms, -Prompt {ClientMsPerCall(parameter, "parameter"):0.00} ms: the cmdlet adds ≤ 5 % once the server spends ≥ {20 * ClientMsPerCall(pipeline, "pipeline"):0} ms per call (the fake's echo runs take {Stats.Median(server["pipeline"]) / Math.Max(1, requests):0.0} ms)"));
+            double ratio = Ratio(pipeline, "pipeline");
+            goals.Add(FormattableString.Invariant(
+                $"[8b] $prompts | Invoke-LoomcycleBatch over {sizes.BatchInputs} inputs ≤ 1.05 × the server's handler time (median): {ratio:0.00} {Verdict(ratio <= 1.05)} (bare HttpClient loop {Ratio(bare, "bare"):0.00}, -Prompt form {Ratio(parameter, "parameter"):0.00}; vs the bare loop: wall {pipeline.WallRatio:0.00}, CPU {pipeline.CpuRatio:0.00})"));
+        }
+
+        private static async Task DefinitionSyncAsync(Sizes sizes, List<string> goals)
+        {
+            await using DefinitionSyncScenario s = await DefinitionSyncScenario.StartAsync(sizes.SyncDefinitions).ConfigureAwait(false);
+            await Task.Run(s.Sync).ConfigureAwait(false); // checked: every definition Unchanged, the request log classified
+            await Task.Run(s.ReadAll).ConfigureAwait(false);
+            await Task.Run(s.List).ConfigureAwait(false);
+            await Task.Run(s.SyncOnly).ConfigureAwait(false);
+            var list = new Comparison();
+            var readAll = new Comparison();
+            for (int i = 0; i < sizes.NewCmdletRounds; i++)
+            {
+                // One rotating loop for all three, so none of them runs in a warmer (or colder) stretch than the others.
+                var order = new List<Func<Task>>
+                {
+                    async () => list.Baseline.Add(await Cost.MeasureAsync(() => Task.Run(s.List)).ConfigureAwait(false)),
+                    async () => list.Candidate.Add(await Cost.MeasureAsync(() => Task.Run(s.SyncOnly)).ConfigureAwait(false)),
+                    async () => readAll.Baseline.Add(await Cost.MeasureAsync(() => Task.Run(s.ReadAll)).ConfigureAwait(false)),
+                };
+                for (int k = 0; k < order.Count; k++)
+                {
+                    await order[(k + i) % order.Count]().ConfigureAwait(false);
+                }
+            }
+
+            readAll.Candidate.AddRange(list.Candidate);
+            await Task.Run(s.Sync).ConfigureAwait(false);
+            var sync = s.LastSync;
+            Console.WriteLine(FormattableString.Invariant(
+                $"[8c] Sync-LoomcycleDefinition over {sizes.SyncDefinitions} unchanged agent definitions: {sync.Requests} requests ({sync.Posts} POSTs, all op get/list unless counted as writes: {sync.Writes} writes{(sync.FirstWrite is null ? "" : ", first " + sync.FirstWrite)}), versions added {sync.VersionsAdded}"));
+            Console.WriteLine("    Get-LoomcycleDefinition -Kind Agent (the listing, one GET) vs Sync-LoomcycleDefinition");
+            Console.WriteLine(list.Describe(sizes.SyncDefinitions, "definition"));
+            Console.WriteLine("    Get-LoomcycleDefinition -Kind Agent | % { Get-LoomcycleDefinition -DefId $_.ActiveDefId } (list + read each) vs Sync-LoomcycleDefinition");
+            Console.WriteLine(readAll.Describe(sizes.SyncDefinitions, "definition"));
+            bool noWrite = sync.Writes == 0 && sync.VersionsAdded == 0;
+            double times = 1 / list.WallRatio;
+            goals.Add(FormattableString.Invariant(
+                $"[8c] Sync-LoomcycleDefinition over {sizes.SyncDefinitions} unchanged definitions sends no write: {sync.Writes} writes, {sync.VersionsAdded} versions added ({sync.Requests} requests, {sync.Posts} POSTs{(sync.Writes == 0 ? ", every one op get/list" : "")}) {Verdict(noWrite)}"));
+            goals.Add(FormattableString.Invariant(
+                $"[8c] Sync-LoomcycleDefinition ≤ 2 × Get-LoomcycleDefinition listing them (median wall): {times:0.00} × {Verdict(times <= 2)} (CPU {1 / list.CpuRatio:0.00} ×); against listing and reading each: {1 / readAll.WallRatio:0.00} × wall, {1 / readAll.CpuRatio:0.00} × CPU {Verdict(1 / readAll.WallRatio <= 2)}"));
         }
 
         private static Task ImportAsync(Sizes sizes, List<string> goals)

@@ -15,6 +15,8 @@ namespace Loomcycle.Benchmarks
     /// the engine's guard stream, and the engine's RunStream (with a token to mask) — time and allocations.</item>
     /// <item><c>--profile cmdlet-calls</c>: per-call cost of small cmdlet invocations (Remove-LoomcycleSnapshot in its
     /// three shapes, a trivial pipeline, Get/Test-LoomcycleConnection).</item>
+    /// <item><c>--profile batch</c>: each round of scenario 8b on its own line (wall, process CPU, the fake's handler
+    /// time) for the bare loop and both forms of Invoke-LoomcycleBatch, 1 000 inputs.</item>
     /// </list>
     /// </summary>
     public static class Profiles
@@ -29,9 +31,30 @@ namespace Loomcycle.Benchmarks
                 case "cmdlet-calls":
                     await CmdletCallsAsync().ConfigureAwait(false);
                     return 0;
+                case "batch":
+                    await BatchAsync().ConfigureAwait(false);
+                    return 0;
                 default:
-                    Console.Error.WriteLine($"Unknown profile '{name}': use parse or cmdlet-calls.");
+                    Console.Error.WriteLine($"Unknown profile '{name}': use parse, cmdlet-calls or batch.");
                     return 2;
+            }
+        }
+
+        private static async Task BatchAsync()
+        {
+            await using var s = await Scenarios.BatchScenario.StartAsync(1_000).ConfigureAwait(false);
+            s.CaptureBodies();
+            for (int i = 0; i < 8; i++)
+            {
+                foreach ((string name, Func<Task> op) in new (string, Func<Task>)[]
+                {
+                    ("bare loop", s.BareAsync), ("pipeline ", () => Task.Run(s.CmdletPipeline)), ("-Prompt  ", () => Task.Run(s.CmdletParameter)),
+                })
+                {
+                    Infrastructure.Cost c = await Infrastructure.Cost.MeasureAsync(op).ConfigureAwait(false);
+                    Console.WriteLine(FormattableString.Invariant(
+                        $"{i} {name} wall {c.WallMs,7:0.0} ms  CPU {c.CpuMs,7:0.0} ms  server {s.LastServer.Ms,6:0.0} ms / {s.LastServer.Requests} requests  allocated {c.Allocated / 1048576.0:0.0} MiB"));
+                }
             }
         }
 

@@ -61,6 +61,10 @@ namespace Loomcycle.Benchmarks
                 return await Profiles.RunAsync(profile + 1 < args.Length ? args[profile + 1] : string.Empty, args.Contains("--frame-per-read"));
             }
 
+            int pick = Array.IndexOf(args, "--scenarios");
+            ISet<int>? only = pick >= 0 && pick + 1 < args.Length
+                ? args[pick + 1].Split(',').Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet()
+                : null;
             if (args.Contains("--smoke"))
             {
                 using var watchdog = new Timer(_ =>
@@ -69,17 +73,13 @@ namespace Loomcycle.Benchmarks
                     Environment.Exit(3);
                 }, null, TimeSpan.FromSeconds(170), Timeout.InfiniteTimeSpan);
                 var watch = System.Diagnostics.Stopwatch.StartNew();
-                int code = await Measurements.RunAsync(Sizes.Smoke, throughput: true);
+                int code = await Measurements.RunAsync(Sizes.Smoke, throughput: true, only);
                 Console.WriteLine($"Smoke run finished in {watch.Elapsed.TotalSeconds:0.0} s.");
                 return code;
             }
 
             if (args.Contains("--measure"))
             {
-                int pick = Array.IndexOf(args, "--scenarios");
-                ISet<int>? only = pick >= 0 && pick + 1 < args.Length
-                    ? args[pick + 1].Split(',').Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet()
-                    : null;
                 return await Measurements.RunAsync(Sizes.Full, throughput: true, only);
             }
 

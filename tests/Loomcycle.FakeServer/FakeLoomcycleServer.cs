@@ -86,6 +86,31 @@ public sealed class FakeLoomcycleServer : IAsyncDisposable
         lock (_requestsLock) _requests.Clear();
     }
 
+    /// <summary>
+    /// Measurement hook (benchmarks): the summed time requests spent in the server's handlers, from the moment the
+    /// request body was read to the handler's return (response written), and how many requests that covers.
+    /// </summary>
+    public TimeSpan HandlerTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _handlerTicks));
+
+    /// <summary>Requests counted in <see cref="HandlerTime"/>.</summary>
+    public long HandledRequests => Interlocked.Read(ref _handledRequests);
+
+    /// <summary>Sets <see cref="HandlerTime"/> and <see cref="HandledRequests"/> back to zero.</summary>
+    public void ResetHandlerTime()
+    {
+        Interlocked.Exchange(ref _handlerTicks, 0);
+        Interlocked.Exchange(ref _handledRequests, 0);
+    }
+
+    private long _handlerTicks;
+    private long _handledRequests;
+
+    internal void AddHandlerTime(long ticks)
+    {
+        Interlocked.Add(ref _handlerTicks, ticks);
+        Interlocked.Increment(ref _handledRequests);
+    }
+
     /// <summary>TCP connections accepted so far.</summary>
     public int ConnectionsOpened => Volatile.Read(ref _connectionsOpened);
 

@@ -44,6 +44,7 @@ internal sealed class RequestPipeline
         if (!streamed) ctx.Request.Body = new MemoryStream(body, writable: false);
         _server.Record(seq, Recorded(ctx, rawTarget, body, receivedAt));
 
+        long started = System.Diagnostics.Stopwatch.GetTimestamp(); // handler time: from the body read to the handler's return
         try
         {
             string rawPath = PathText.RawPath(rawTarget, ctx.Request.Path.Value ?? "/");
@@ -59,6 +60,10 @@ internal sealed class RequestPipeline
         {
             _server.ReportException(ex);
             await PanicAsync(ctx).ConfigureAwait(false);
+        }
+        finally
+        {
+            _server.AddHandlerTime(System.Diagnostics.Stopwatch.GetTimestamp() - started);
         }
     }
 

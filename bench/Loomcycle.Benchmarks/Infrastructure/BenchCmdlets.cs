@@ -26,6 +26,9 @@ namespace Loomcycle.Benchmarks.Infrastructure
         /// <summary>The plain HttpClient Read-BenchStream reads with (the bench server's bare client).</summary>
         public static HttpClient? Client;
 
+        /// <summary>Called by Measure-BenchArrival with the Stopwatch timestamp of every object's arrival.</summary>
+        public static Action<long>? OnArrival;
+
         public static void Reset(Action? onFirstArrival)
         {
             Interlocked.Exchange(ref FirstArrival, 0);
@@ -96,5 +99,15 @@ namespace Loomcycle.Benchmarks.Infrastructure
         }
 
         protected override void EndProcessing() => WriteObject(_count);
+    }
+
+    /// <summary>A pipeline sink that stamps the arrival of every object (<see cref="BenchShared.OnArrival"/>) and writes nothing.</summary>
+    [Cmdlet(VerbsDiagnostic.Measure, "BenchArrival")]
+    public sealed class MeasureBenchArrivalCommand : PSCmdlet
+    {
+        [Parameter(ValueFromPipeline = true)]
+        public object? InputObject { get; set; }
+
+        protected override void ProcessRecord() => BenchShared.OnArrival?.Invoke(Stopwatch.GetTimestamp());
     }
 }

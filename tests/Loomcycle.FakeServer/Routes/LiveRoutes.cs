@@ -71,6 +71,7 @@ internal static class LiveRoutes
             {
                 byte[]? next = await sub.NextAsync(end.Token).ConfigureAwait(false);
                 if (next is null) break;
+                bus.NoteFrameWriting();
                 await writer.WriteFrameAsync("run_state", next).ConfigureAwait(false);
             }
         }

@@ -41,6 +41,16 @@ public sealed class RunStateBus
 
     private bool _stalled;
 
+    /// <summary>
+    /// Measurement hook (benchmarks): <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> taken just before the
+    /// latest run_state frame was written to a stream (0 before the first).
+    /// </summary>
+    public long LastFrameWrittenAt => Interlocked.Read(ref _lastFrameWrittenAt);
+
+    private long _lastFrameWrittenAt;
+
+    internal void NoteFrameWriting() => Interlocked.Exchange(ref _lastFrameWrittenAt, System.Diagnostics.Stopwatch.GetTimestamp());
+
     /// <summary>Events dropped because a subscriber's buffer was full.</summary>
     public int Dropped => Volatile.Read(ref _dropped);
 
