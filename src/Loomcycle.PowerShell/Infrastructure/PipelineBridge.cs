@@ -402,6 +402,24 @@ namespace Loomcycle.PowerShell
 
             public void WaitFor(Task task, CancellationToken stop)
             {
+                // A single call's answer often arrives within tens of µs (loopback, a busy pipeline of deletes): spin and yield
+                // briefly before sleeping, which costs less CPU than a futex sleep and wake-up and lets the thread finishing the
+                // call run (issue 15 goal 5: 0.43 → 0.61–0.68 of a raw HttpClient loop at load 9). Streams do not spin (see above).
+                var spin = new SpinWait();
+                for (int i = 0; i < 40 && !task.IsCompleted; i++)
+                {
+#if NET8_0_OR_GREATER
+                    spin.SpinOnce(-1);
+#else
+                    spin.SpinOnce();
+#endif
+                }
+
+                if (task.IsCompleted)
+                {
+                    return;
+                }
+
                 task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_wake);
                 while (!task.IsCompleted)
                 {
