@@ -290,6 +290,31 @@ namespace Loomcycle
         }
 
         /// <summary>
+        /// GET /v1/_limits: the one budget of <paramref name="scope"/> (and <paramref name="scopeId"/> for a user budget),
+        /// or null when none is set. An operator budget is looked up across tenants; the others in
+        /// <paramref name="tenantId"/>'s tenant, or in every tenant the token sees when it is null.
+        /// </summary>
+        /// <exception cref="InvalidArgumentException">The scope or scope id is not valid (see <see cref="CheckLimitScope"/>), nothing is sent; or the
+        /// budget is set in more than one tenant and <paramref name="tenantId"/> does not say which (its target is the scope id, or the scope).</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
+        public async Task<BudgetLimit?> GetLimitAsync(string scope, string? scopeId, string? tenantId = null, CancellationToken cancellationToken = default)
+        {
+            CheckLimitScope(scope, scopeId);
+            BudgetLimit[] matches = (await ListLimitsAsync(scope == "operator" ? null : tenantId, cancellationToken).ConfigureAwait(false))
+                .Where(l => l.Scope == scope && (l.ScopeId ?? string.Empty) == (scopeId ?? string.Empty)
+                    && (scope == "operator" || tenantId is null || l.TenantId == tenantId))
+                .ToArray();
+            if (matches.Length > 1)
+            {
+                throw new InvalidArgumentException(
+                    $"{matches.Length} tenants have a {scope} budget{(scopeId is null ? string.Empty : " for " + scopeId)}: name the tenant with -TenantId, or give both tiers.")
+                { Target = scopeId ?? scope };
+            }
+
+            return matches.FirstOrDefault();
+        }
+
+        /// <summary>
         /// PUT /v1/_limits: a FULL-ROW upsert — a tier that is null here is cleared on the server.
         /// (Set-LoomcycleLimit keeps the tiers not named; this call sends exactly what it is given.)
         /// </summary>
@@ -633,7 +658,16 @@ namespace Loomcycle
             }
         }
 
-        internal static void CheckLimitScope(string scope, string? scopeId)
+        /// <summary>
+        /// Refuses a budget scope the server does not have, a user budget without a scope id, or another budget with one:
+        /// the check <see cref="SetLimitAsync"/>, <see cref="DeleteLimitAsync"/> and <see cref="GetLimitAsync"/> make before
+        /// sending. Call it first to refuse before asking a user to confirm.
+        /// </summary>
+        /// <param name="scope">operator, tenant or user.</param>
+        /// <param name="scopeId">The user's subject for a user budget; null or empty for the others.</param>
+        /// <exception cref="InvalidArgumentException">The scope is not operator, tenant or user (its target is the scope), a user budget has no
+        /// scope id (target: the scope), or another budget has one (target: the scope id).</exception>
+        public static void CheckLimitScope(string scope, string? scopeId)
         {
             CheckChoice(scope, "Scope", "operator", "tenant", "user");
             if (scope == "user" && string.IsNullOrWhiteSpace(scopeId))

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Net.Http;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -112,6 +114,63 @@ namespace Loomcycle
 
             envelope.Chat!.Scope = envelope.Scope ?? scope;
             return new ChatExport(envelope.Chat, envelope.Format ?? format, envelope.Markdown);
+        }
+
+        /// <summary>
+        /// <see cref="ExportChatAsync"/> into a file (UTF-8 without BOM). The text lands in a temporary file beside the
+        /// target and is moved into place only when complete, so a failure never leaves a half-written export.
+        /// </summary>
+        /// <param name="sessionId">The chat (session) to export.</param>
+        /// <param name="path">The file to write.</param>
+        /// <param name="overwrite">Replaces an existing file; when false an existing file is refused before anything is sent.</param>
+        /// <param name="format">markdown (the whole event log) or conversation (the turns only).</param>
+        /// <param name="scope">self, user, tenant or global (admin).</param>
+        /// <param name="cancellationToken">Cancels the request and the write.</param>
+        /// <exception cref="InvalidArgumentException">The file exists and <paramref name="overwrite"/> is false (its target is the file),
+        /// its folder does not exist (target: the folder), or the format or scope is not valid; nothing is sent.</exception>
+        /// <exception cref="System.IO.IOException">The file could not be written.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
+        public async Task<FileInfo> ExportChatToFileAsync(
+            string sessionId, string path, bool overwrite, string format = "markdown", string? scope = null, CancellationToken cancellationToken = default)
+        {
+            var target = new FileInfo(path);
+            if (target.Exists && !overwrite)
+            {
+                throw new InvalidArgumentException($"The file '{target.FullName}' already exists and overwriting it was not allowed.") { Target = target.FullName };
+            }
+
+            if (target.Directory is { Exists: false } folder)
+            {
+                throw new InvalidArgumentException($"The folder '{folder.FullName}' does not exist.") { Target = folder.FullName };
+            }
+
+            ChatExport export = await ExportChatAsync(sessionId, format, scope, cancellationToken).ConfigureAwait(false);
+            byte[] bytes = new UTF8Encoding(false).GetBytes(export.Text);
+            string temporary = Path.Combine(target.DirectoryName ?? ".", $".{target.Name}.{Guid.NewGuid():N}.partial");
+            try
+            {
+                using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+                {
+                    await file.WriteAsync(bytes, 0, bytes.Length, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (target.Exists)
+                {
+                    File.Delete(target.FullName);
+                }
+
+                File.Move(temporary, target.FullName);
+            }
+            finally
+            {
+                if (File.Exists(temporary))
+                {
+                    File.Delete(temporary);
+                }
+            }
+
+            target.Refresh();
+            return target;
         }
 
         private async Task<ChatEnvelope> ChatOpAsync(string op, string sessionId, string? scope, Action<Utf8JsonWriter>? extra, CancellationToken cancellationToken)

@@ -52,6 +52,50 @@ namespace Loomcycle
         }
 
         /// <summary>
+        /// Op list, then GET /v1/_&lt;kind&gt;def/names: every version of a name, newest first, with
+        /// <see cref="DefinitionVersion.IsActive"/> true on the name's active version and false on the others.
+        /// </summary>
+        /// <exception cref="InvalidArgumentException">The kind keeps no versions (Volume, Credential) or the name is empty; nothing is sent.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
+        public async Task<DefinitionVersion[]> GetDefinitionLineageAsync(DefinitionKind kind, string name, CancellationToken cancellationToken = default)
+        {
+            DefinitionVersion[] versions = await GetDefinitionVersionsAsync(kind, name, cancellationToken).ConfigureAwait(false);
+            DefinitionSummary[] names = await GetDefinitionSummariesAsync(kind, false, null, cancellationToken).ConfigureAwait(false);
+            string? active = Array.Find(names, r => string.Equals(r.Name, name, StringComparison.Ordinal))?.ActiveDefId;
+            foreach (DefinitionVersion version in versions)
+            {
+                version.IsActive = version.DefId == active;
+            }
+
+            return versions;
+        }
+
+        /// <summary>
+        /// GET /v1/_&lt;kind&gt;def/names, then op get: the name's active version, with <see cref="DefinitionVersion.IsActive"/> true.
+        /// </summary>
+        /// <param name="kind">A versioned kind.</param>
+        /// <param name="name">The definition's name (exact, case-sensitive).</param>
+        /// <param name="tenant">An admin's focus on one tenant's definitions (the listing's tenant query).</param>
+        /// <param name="cancellationToken">Cancels the requests.</param>
+        /// <exception cref="InvalidArgumentException">The kind keeps no versions (Volume, Credential) or the name is empty; nothing is sent.</exception>
+        /// <exception cref="NotFoundException">No definition of that name has an active version; its target is the name.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
+        public async Task<DefinitionVersion> GetActiveDefinitionAsync(DefinitionKind kind, string name, string? tenant = null, CancellationToken cancellationToken = default)
+        {
+            DefinitionKinds.Require(DefinitionKinds.IsVersioned(kind), kind, "versions", ".");
+            RequireText(name, "Name");
+            DefinitionSummary[] rows = await GetDefinitionSummariesAsync(kind, false, tenant, cancellationToken).ConfigureAwait(false);
+            if (Array.Find(rows, r => string.Equals(r.Name, name, StringComparison.Ordinal))?.ActiveDefId is not string active)
+            {
+                throw new NotFoundException($"No {kind} definition named '{name}' has an active version.") { Target = name };
+            }
+
+            DefinitionVersion version = await GetDefinitionAsync(kind, active, cancellationToken).ConfigureAwait(false);
+            version.IsActive = true;
+            return version;
+        }
+
+        /// <summary>
         /// What exists: GET /v1/_&lt;kind&gt;def/names for versioned kinds (or, with <paramref name="library"/>, the unified view
         /// GET /v1/_library/agents|skills|mcp-servers that also shows static definitions); op list for volumes and credentials.
         /// </summary>
@@ -171,7 +215,7 @@ namespace Loomcycle
         /// <summary>Op retire: retires a version (<paramref name="retired"/> false restores it). The row stays in the lineage.</summary>
         public async Task<DefinitionChange> RetireDefinitionAsync(DefinitionKind kind, string defId, bool retired = true, CancellationToken cancellationToken = default)
         {
-            DefinitionKinds.Require(DefinitionKinds.IsVersioned(kind), kind, "retire", "; remove one by name with -Delete.");
+            DefinitionKinds.RequireRetire(kind);
             RequireText(defId, "DefId");
             byte[] body = RequestBodies.Object(w => { w.WriteString("op", "retire"); w.WriteString("def_id", defId); w.WriteBoolean("retired", retired); });
             DefinitionChange change = await ToolAsync(kind, body, true, DefinitionsJsonContext.Default.DefinitionChange, defId, cancellationToken).ConfigureAwait(false);
@@ -194,7 +238,7 @@ namespace Loomcycle
         /// <summary>Op verify: whether <paramref name="contentSha256"/> is the hash of the name's active version.</summary>
         public async Task<DefinitionVerification> TestDefinitionAsync(DefinitionKind kind, string name, string? contentSha256, CancellationToken cancellationToken = default)
         {
-            DefinitionKinds.Require(DefinitionKinds.CanVerify(kind), kind, "verify", "; only Agent, Skill, Team and McpServer have one.");
+            DefinitionKinds.RequireVerify(kind);
             RequireText(name, "Name");
             byte[] body = RequestBodies.Object(w =>
             {

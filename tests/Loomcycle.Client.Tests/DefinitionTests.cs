@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Loomcycle.FakeServer;
 using Xunit;
@@ -58,6 +59,45 @@ namespace Loomcycle.Client.Tests
             await Assert.ThrowsAsync<InvalidArgumentException>(() => connection.InvokeDefinitionToolAsync(DefinitionKind.Agent, "{\"name\":\"no op\"}"));
             Assert.Equal(new[] { "POST /v1/_scheduledef", "POST /v1/_scheduledef", "POST /v1/_scheduledef", "GET /v1/_scheduledef/names" },
                 Server.Requests.Skip(Server.Requests.Count - 4).Select(r => r.Method + " " + r.RawTarget));
+        }
+        [Fact]
+        public async Task ActiveVersionAndLineageMarkTheActiveVersion()
+        {
+            Server.State.Clear();
+            LoomcycleConnection connection = Connection;
+            DefinitionRecord v1 = Server.State.AddDefinition("skilldef", "s", new JsonObject { ["body"] = "1" }, "seeded", "", true, "sha256:1");
+            DefinitionRecord v2 = Server.State.AddDefinition("skilldef", "s", new JsonObject { ["body"] = "2" }, "seeded", "", false, "sha256:2");
+
+            DefinitionVersion active = await connection.GetActiveDefinitionAsync(DefinitionKind.Skill, "s");
+            DefinitionVersion[] lineage = await connection.GetDefinitionLineageAsync(DefinitionKind.Skill, "s");
+            var missing = await Assert.ThrowsAsync<NotFoundException>(() => connection.GetActiveDefinitionAsync(DefinitionKind.Skill, "nope"));
+
+            Assert.Equal(v1.DefId, active.DefId);
+            Assert.Equal(true, active.IsActive);
+            Assert.Equal(DefinitionKind.Skill, active.Kind);
+            Assert.Equal(new[] { v2.DefId + "=False", v1.DefId + "=True" }, lineage.Select(v => v.DefId + "=" + v.IsActive));
+            Assert.Equal("nope", missing.Target);
+        }
+
+        [Fact]
+        public async Task KindChecksRefuseBeforeSendingAndNameTheKind()
+        {
+            LoomcycleConnection connection = Connection;
+            Assert.Equal("Schedule", Assert.Throws<InvalidArgumentException>(() => DefinitionKinds.RequirePromote(DefinitionKind.Schedule)).Target);
+            Assert.Contains("no delete operation", Assert.Throws<InvalidArgumentException>(() => DefinitionKinds.RequireDelete(DefinitionKind.Agent, false)).Message);
+            Assert.Contains("no purge operation", Assert.Throws<InvalidArgumentException>(() => DefinitionKinds.RequireDelete(DefinitionKind.Team, true)).Message);
+            Assert.Equal("Volume", Assert.Throws<InvalidArgumentException>(() => DefinitionKinds.RequireRetire(DefinitionKind.Volume)).Target);
+            Assert.Equal("Webhook", Assert.Throws<InvalidArgumentException>(() => DefinitionKinds.RequireVerify(DefinitionKind.Webhook)).Target);
+            DefinitionKinds.RequirePromote(DefinitionKind.Team);
+            DefinitionKinds.RequireDelete(DefinitionKind.Volume, true);
+            DefinitionKinds.RequireRetire(DefinitionKind.Schedule);
+            DefinitionKinds.RequireVerify(DefinitionKind.McpServer);
+
+            await Assert.ThrowsAsync<InvalidArgumentException>(() => connection.RetireDefinitionAsync(DefinitionKind.Credential, "def_x"));
+            await Assert.ThrowsAsync<InvalidArgumentException>(() => connection.TestDefinitionAsync(DefinitionKind.Webhook, "w", null));
+            await Assert.ThrowsAsync<InvalidArgumentException>(() => connection.GetActiveDefinitionAsync(DefinitionKind.Volume, "v"));
+            await Assert.ThrowsAsync<InvalidArgumentException>(() => connection.GetDefinitionLineageAsync(DefinitionKind.Credential, "c"));
+            Assert.Empty(Server.Requests);
         }
     }
 }

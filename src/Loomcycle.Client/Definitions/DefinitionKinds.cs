@@ -69,15 +69,41 @@ namespace Loomcycle
             return false;
         }
 
-        internal static void RequirePromote(DefinitionKind kind) =>
+        /// <summary>
+        /// Refuses a kind whose tool has no promote op, the check <see cref="LoomcycleConnection.PublishDefinitionAsync"/> makes
+        /// before sending. Call it first to refuse before asking a user to confirm.
+        /// </summary>
+        /// <exception cref="InvalidArgumentException">The kind has no promote op (only Agent, Skill, Team and McpServer have one); its target is the kind.</exception>
+        public static void RequirePromote(DefinitionKind kind) =>
             Require(CanPromote(kind), kind, "promote",
                 "; only Agent, Skill, Team and McpServer have one (other kinds promote on create and fork: Copy-LoomcycleDefinition -Promote).");
 
-        internal static void RequireDelete(DefinitionKind kind, bool purge)
+        /// <summary>
+        /// Refuses a kind whose tool has no delete op, or a purge of anything but a volume: the check
+        /// <see cref="LoomcycleConnection.DeleteDefinitionAsync"/> makes before sending. Call it first to refuse before asking.
+        /// </summary>
+        /// <exception cref="InvalidArgumentException">The kind has no delete op (only Team, Volume and Credential have one), or <paramref name="purge"/> is true for a kind other than Volume; its target is the kind.</exception>
+        public static void RequireDelete(DefinitionKind kind, bool purge)
         {
             Require(CanDelete(kind), kind, "delete", "; retire its versions instead (Remove-LoomcycleDefinition -DefId).");
             Require(!purge || kind == DefinitionKind.Volume, kind, "purge", "; only volumes are purged.");
         }
+
+        /// <summary>
+        /// Refuses a kind that keeps no versions to retire (Volume, Credential): the check
+        /// <see cref="LoomcycleConnection.RetireDefinitionAsync"/> makes before sending. Call it first to refuse before asking.
+        /// </summary>
+        /// <exception cref="InvalidArgumentException">The kind is not versioned; its target is the kind.</exception>
+        public static void RequireRetire(DefinitionKind kind) =>
+            Require(IsVersioned(kind), kind, "retire", "; delete one by name with -Name -Delete.");
+
+        /// <summary>
+        /// Refuses a kind whose tool has no verify op: the check <see cref="LoomcycleConnection.TestDefinitionAsync"/> makes
+        /// before sending. Call it first when other requests come before the verify.
+        /// </summary>
+        /// <exception cref="InvalidArgumentException">The kind has no verify op (only Agent, Skill, Team and McpServer have one); its target is the kind.</exception>
+        public static void RequireVerify(DefinitionKind kind) =>
+            Require(CanVerify(kind), kind, "verify", "; only Agent, Skill, Team and McpServer have one.");
 
         internal static void Require(bool supported, DefinitionKind kind, string operation, string instead)
         {

@@ -56,9 +56,6 @@ namespace Loomcycle.Hooks
         /// <summary>The server's id for the hook once registered.</summary>
         public string? HookId { get; set; }
 
-        /// <summary>Whatever the owner of the route wants to keep with it (e.g. the connection it was registered on).</summary>
-        internal object? Tag { get; set; }
-
         public long Calls => Interlocked.Read(ref _calls);
         public long Failures => Interlocked.Read(ref _failures);
 

@@ -115,9 +115,9 @@ namespace Loomcycle
         [JsonIgnore]
         public string Operation { get; internal set; } = string.Empty;
 
-        /// <summary>The call's number in a repeated backfill (1 for the first).</summary>
+        /// <summary>The call's number in a repeated backfill (1 for the first); set by the caller that repeats the call.</summary>
         [JsonIgnore]
-        public int Batch { get; internal set; } = 1;
+        public int Batch { get; set; } = 1;
         public string Scope { get; set; } = string.Empty;
 
         [JsonPropertyName("scope_id")]

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Management.Automation;
-using System.Text;
 
 namespace Loomcycle.PowerShell.Commands
 {
@@ -65,42 +64,10 @@ namespace Loomcycle.PowerShell.Commands
                 return;
             }
 
-            TryRun(SessionId, () =>
-            {
-                var target = new FileInfo(file);
-                if (target.Exists && !Force)
-                {
-                    throw new InvalidArgumentException($"The file '{target.FullName}' already exists; use -Force to overwrite it.") { Target = target.FullName };
-                }
-
-                if (target.Directory is { Exists: false } folder)
-                {
-                    throw new InvalidArgumentException($"The folder '{folder.FullName}' does not exist.") { Target = folder.FullName };
-                }
-
-                ChatExport export = InvokeEngine((connection, token) => connection.ExportChatAsync(SessionId, format, Scope, token));
-                string temporary = System.IO.Path.Combine(target.DirectoryName ?? ".", $".{target.Name}.{Guid.NewGuid():N}.partial");
-                try
-                {
-                    File.WriteAllText(temporary, export.Text, new UTF8Encoding(false));
-                    if (target.Exists)
-                    {
-                        File.Delete(target.FullName);
-                    }
-
-                    File.Move(temporary, target.FullName);
-                }
-                finally
-                {
-                    if (File.Exists(temporary))
-                    {
-                        File.Delete(temporary);
-                    }
-                }
-
-                target.Refresh();
-                WriteObject(target);
-            });
+            TryRun(
+                SessionId,
+                () => WriteObject(InvokeEngine((connection, token) => connection.ExportChatToFileAsync(SessionId, file, Force, format, Scope, token))),
+                ex => ex is InvalidArgumentException && !Force && File.Exists(file) ? "Use -Force to overwrite the file." : null);
         }
 
         private static string FileNameFor(string id)

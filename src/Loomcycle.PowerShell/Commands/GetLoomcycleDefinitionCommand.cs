@@ -1,5 +1,3 @@
-using System;
-using System.Linq;
 using System.Management.Automation;
 
 namespace Loomcycle.PowerShell.Commands
@@ -76,24 +74,16 @@ namespace Loomcycle.PowerShell.Commands
                     return;
             }
 
-            bool exact = Name is not null && !WildcardPattern.ContainsWildcardCharacters(Name) && DefinitionKinds.IsVersioned(kind) && !Library;
+            if (Name is not null && !WildcardPattern.ContainsWildcardCharacters(Name) && DefinitionKinds.IsVersioned(kind) && !Library)
+            {
+                string name = Name;
+                TryRun(name, () => WriteObject(InvokeEngine((c, t) => c.GetActiveDefinitionAsync(kind, name, Tenant, t))));
+                return;
+            }
+
             TryRun(Name ?? kind.ToString(), () =>
             {
                 DefinitionSummary[] rows = InvokeEngine((c, t) => c.GetDefinitionSummariesAsync(kind, Library, Tenant, t));
-                if (exact)
-                {
-                    DefinitionSummary? row = rows.FirstOrDefault(r => string.Equals(r.Name, Name, StringComparison.Ordinal));
-                    if (row?.ActiveDefId is not string active)
-                    {
-                        throw new NotFoundException($"No {kind} definition named '{Name}' has an active version.") { Target = Name };
-                    }
-
-                    DefinitionVersion version = InvokeEngine((c, t) => c.GetDefinitionAsync(kind, active, t));
-                    version.IsActive = true;
-                    WriteObject(version);
-                    return;
-                }
-
                 WildcardPattern? filter = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
                 foreach (DefinitionSummary row in rows)
                 {
@@ -106,16 +96,6 @@ namespace Loomcycle.PowerShell.Commands
         }
 
         private void WriteVersions(DefinitionKind kind, string name) =>
-            TryRun(name, () =>
-            {
-                DefinitionVersion[] versions = InvokeEngine((c, t) => c.GetDefinitionVersionsAsync(kind, name, t));
-                DefinitionSummary[] names = InvokeEngine((c, t) => c.GetDefinitionSummariesAsync(kind, false, null, t));
-                string? active = names.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.Ordinal))?.ActiveDefId;
-                foreach (DefinitionVersion version in versions)
-                {
-                    version.IsActive = version.DefId == active;
-                    WriteObject(version);
-                }
-            });
+            TryRun(name, () => WriteObject(InvokeEngine((c, t) => c.GetDefinitionLineageAsync(kind, name, t)), enumerateCollection: true));
     }
 }

@@ -21,16 +21,7 @@ namespace Loomcycle.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string? Tenant { get; set; }
 
-        protected override void ProcessRecord()
-        {
-            try
-            {
-                WriteObject(InvokeEngine((connection, token) => connection.ListResidentAgentsAsync(Tenant, token)), enumerateCollection: true);
-            }
-            catch (LoomcycleException ex)
-            {
-                WriteError(LoomcycleErrors.From(ex, Tenant));
-            }
-        }
+        protected override void ProcessRecord() =>
+            TryRun(Tenant, () => WriteObject(InvokeEngine((connection, token) => connection.ListResidentAgentsAsync(Tenant, token)), enumerateCollection: true));
     }
 }

@@ -188,7 +188,7 @@ namespace Loomcycle.PowerShell.Commands
             {
                 Hook hook = InvokeEngine((c, token) => c.RegisterHookAsync(Request(route.CallbackUri.AbsoluteUri), token));
                 route.HookId = hook.Id;
-                route.Tag = connection;
+                listener.SetRegisteredOn(route, connection);
                 HookListenerSessions.ForgetReplaced(runspace, route, connection);
                 WriteObject(hook);
             });

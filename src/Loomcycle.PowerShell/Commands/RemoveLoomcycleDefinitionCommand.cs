@@ -67,7 +67,7 @@ namespace Loomcycle.PowerShell.Commands
                 bool purge = Purge;
                 TryRun(name, () =>
                 {
-                    DefinitionKinds.RequireDelete(kind, purge);
+                    DefinitionKinds.RequireDelete(kind, purge); // before asking: no prompt for what cannot happen
                     if (Confirmation.ShouldProcess(this, Force, $"{kind} '{name}'", purge ? "Delete definition and purge its files" : "Delete definition"))
                     {
                         Write(InvokeEngine((c, t) => c.DeleteDefinitionAsync(kind, name, purge, t)));
@@ -80,7 +80,7 @@ namespace Loomcycle.PowerShell.Commands
             bool retired = !Restore;
             TryRun(defId, () =>
             {
-                DefinitionKinds.Require(DefinitionKinds.IsVersioned(kind), kind, "retire", "; delete one by name with -Name -Delete.");
+                DefinitionKinds.RequireRetire(kind); // before asking: no prompt for what cannot happen
                 if (Confirmation.ShouldProcess(this, Force, $"{kind} {defId}", retired ? "Retire definition version" : "Restore retired definition version"))
                 {
                     Write(InvokeEngine((c, t) => c.RetireDefinitionAsync(kind, defId, retired, t)));

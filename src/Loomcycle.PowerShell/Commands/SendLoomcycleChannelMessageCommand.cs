@@ -114,7 +114,7 @@ namespace Loomcycle.PowerShell.Commands
                 {
                     if (!string.IsNullOrEmpty(result.Error))
                     {
-                        var failure = new LoomcycleException($"Publishing to '{result.Channel}' failed: {result.Error}") { };
+                        var failure = new LoomcycleException($"Publishing to '{result.Channel}' failed: {result.Error}");
                         WriteError(new ErrorRecord(failure, "ChannelPublishFailed", ErrorCategory.WriteError, result.Channel));
                     }
                     else if (PassThru)

@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Management.Automation;
 
 namespace Loomcycle.PowerShell.Commands
@@ -79,12 +78,12 @@ namespace Loomcycle.PowerShell.Commands
 
             TryRun(target, () =>
             {
-                LoomcycleConnection.CheckLimitScope(Scope, scopeId);
+                LoomcycleConnection.CheckLimitScope(Scope, scopeId); // before asking: no prompt for what cannot happen
                 long? soft = SoftLimit;
                 long? hard = HardLimit;
                 if (!Replace && !(softGiven && hardGiven))
                 {
-                    BudgetLimit? current = FindCurrent(scopeId);
+                    BudgetLimit? current = InvokeEngine((connection, token) => connection.GetLimitAsync(Scope, scopeId, TenantId, token));
                     if (!softGiven) soft = current?.SoftLimit;
                     if (!hardGiven) hard = current?.HardLimit;
                 }
@@ -101,22 +100,6 @@ namespace Loomcycle.PowerShell.Commands
                     WriteObject(stored);
                 }
             });
-        }
-
-        private BudgetLimit? FindCurrent(string? scopeId)
-        {
-            BudgetLimit[] matches = InvokeEngine((connection, token) => connection.ListLimitsAsync(Scope == "operator" ? null : TenantId, token))
-                .Where(l => l.Scope == Scope && (l.ScopeId ?? string.Empty) == (scopeId ?? string.Empty)
-                    && (Scope == "operator" || TenantId is null || l.TenantId == TenantId))
-                .ToArray();
-            if (matches.Length > 1)
-            {
-                throw new InvalidArgumentException(
-                    $"{matches.Length} tenants have a {Scope} budget{(scopeId is null ? string.Empty : " for " + scopeId)}: name the tenant with -TenantId, or give both tiers.")
-                { Target = scopeId ?? Scope };
-            }
-
-            return matches.FirstOrDefault();
         }
 
         private static string Describe(long? value) => value is long v ? v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "none";

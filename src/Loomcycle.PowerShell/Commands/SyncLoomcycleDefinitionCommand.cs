@@ -61,7 +61,7 @@ namespace Loomcycle.PowerShell.Commands
             string root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             if (!Directory.Exists(root))
             {
-                ThrowLoomcycleError(new InvalidArgumentException($"The folder '{root}' does not exist.") { Target = root }, root);
+                ThrowLoomcycleError(new InvalidArgumentException($"The folder '{root}' does not exist.", root), root);
                 return;
             }
 
@@ -121,7 +121,7 @@ namespace Loomcycle.PowerShell.Commands
                 {
                     var twice = new DefinitionSyncResult(kind, name, DefinitionSyncAction.Failed, null, file.First());
                     Fail(twice, new InvalidArgumentException(
-                        $"{kind} '{name}' is defined by more than one file ({string.Join(", ", file.Select(System.IO.Path.GetFileName))}); keep one.") { Target = file.First() }, name);
+                        $"{kind} '{name}' is defined by more than one file ({string.Join(", ", file.Select(System.IO.Path.GetFileName))}); keep one.", file.First()), name);
                     continue;
                 }
 
@@ -202,11 +202,11 @@ namespace Loomcycle.PowerShell.Commands
             }
             catch (IOException ex)
             {
-                Fail(result, new InvalidArgumentException($"The file '{file}' could not be read: {ex.Message}", 0, null, null, ex) { Target = file }, file);
+                Fail(result, new InvalidArgumentException($"The file '{file}' could not be read: {ex.Message}", file, ex), file);
             }
             catch (UnauthorizedAccessException ex)
             {
-                Fail(result, new InvalidArgumentException($"The file '{file}' could not be read: {ex.Message}", 0, null, null, ex) { Target = file }, file);
+                Fail(result, new InvalidArgumentException($"The file '{file}' could not be read: {ex.Message}", file, ex), file);
             }
         }
 

@@ -54,7 +54,7 @@ namespace Loomcycle.PowerShell.Commands
             DefinitionKind kind = Kind;
             TryRun(DefId ?? Name, () =>
             {
-                DefinitionKinds.Require(DefinitionKinds.CanVerify(kind), kind, "verify", "; only Agent, Skill, Team and McpServer have one.");
+                DefinitionKinds.RequireVerify(kind); // before the get that -DefId sends
                 string? name = Name;
                 string? hash = ContentSha256;
                 if (DefId is string defId && (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(hash)))

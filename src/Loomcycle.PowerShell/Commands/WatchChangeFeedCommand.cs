@@ -71,10 +71,10 @@ namespace Loomcycle.PowerShell.Commands
 
         private static void Report(string feed, ChangeFeedStatus status)
         {
-            LoomcycleDiagnostics.Verbose($"The {feed} change feed is open from seq {status.Since}; capture {(status.Enabled ? "on" : "off")}; embedder {status.Embedder}.");
+            CallDiagnostics.Verbose($"The {feed} change feed is open from seq {status.Since}; capture {(status.Enabled ? "on" : "off")}; embedder {status.Embedder}.");
             if (!status.Enabled)
             {
-                LoomcycleDiagnostics.Warning($"Change capture is off on this server (LOOMCYCLE_MEMORY_CHANGES_ENABLED): the {feed} feed will stay empty.");
+                CallDiagnostics.Warning($"Change capture is off on this server (LOOMCYCLE_MEMORY_CHANGES_ENABLED): the {feed} feed will stay empty.");
             }
         }
     }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation.Runspaces;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Loomcycle.Hooks;
@@ -46,6 +47,19 @@ namespace Loomcycle.PowerShell
 
         internal HookListener Listener { get; }
         internal ScriptBlockHookRunner Runner { get; }
+
+        /// <summary>The connection each route's hook was registered on (to unregister it there, and to spot replacements).</summary>
+        private readonly ConditionalWeakTable<HookRoute, LoomcycleConnection> _registeredOn = new ConditionalWeakTable<HookRoute, LoomcycleConnection>();
+
+        /// <summary>Remembers that <paramref name="route"/>'s hook was registered on <paramref name="connection"/>.</summary>
+        internal void SetRegisteredOn(HookRoute route, LoomcycleConnection connection)
+        {
+            _registeredOn.Remove(route);
+            _registeredOn.Add(route, connection);
+        }
+
+        /// <summary>The connection <paramref name="route"/>'s hook was registered on, or null before it is registered.</summary>
+        internal LoomcycleConnection? RegisteredOn(HookRoute route) => _registeredOn.TryGetValue(route, out LoomcycleConnection? connection) ? connection : null;
 
         public override string ToString() => Url.ToString();
     }
@@ -141,7 +155,7 @@ namespace Loomcycle.PowerShell
                 foreach (HookRoute route in listener.Hooks)
                 {
                     if (!ReferenceEquals(route, current) && route.Owner == current.Owner && route.Name == current.Name &&
-                        route.Tag is LoomcycleConnection other && other.BaseUri == connection.BaseUri)
+                        listener.RegisteredOn(route) is LoomcycleConnection other && other.BaseUri == connection.BaseUri)
                     {
                         listener.Listener.RemoveRoute(route);
                     }
@@ -157,7 +171,7 @@ namespace Loomcycle.PowerShell
         {
             foreach (HookRoute route in listener.Hooks)
             {
-                if (route.HookId is null || route.Tag is not LoomcycleConnection connection)
+                if (route.HookId is null || listener.RegisteredOn(route) is not LoomcycleConnection connection)
                 {
                     continue;
                 }

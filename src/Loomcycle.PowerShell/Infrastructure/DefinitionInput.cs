@@ -37,12 +37,12 @@ namespace Loomcycle.PowerShell
                     }
                     catch (Exception ex) when (ex is SessionStateException || ex is PSInvalidOperationException || ex is NotSupportedException || ex is ArgumentException)
                     {
-                        throw new InvalidArgumentException($"-{parameterName} '{text}' is neither JSON text nor the path of a file.") { Target = text };
+                        throw new InvalidArgumentException($"-{parameterName} '{text}' is neither JSON text nor the path of a file.", text);
                     }
 
                     if (!File.Exists(path))
                     {
-                        throw new InvalidArgumentException($"-{parameterName} '{text}' is neither JSON text nor an existing file.") { Target = text };
+                        throw new InvalidArgumentException($"-{parameterName} '{text}' is neither JSON text nor an existing file.", text);
                     }
 
                     return FromFile(path, parameterName);
@@ -72,7 +72,7 @@ namespace Loomcycle.PowerShell
                 using JsonDocument doc = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
                 if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 {
-                    throw new InvalidArgumentException($"{what} must hold a JSON object, not {doc.RootElement.ValueKind}.") { Target = target ?? text };
+                    throw new InvalidArgumentException($"{what} must hold a JSON object, not {doc.RootElement.ValueKind}.", target ?? text);
                 }
 
                 // Re-written compactly: comments and trailing commas are for people, not for the server.
@@ -86,7 +86,7 @@ namespace Loomcycle.PowerShell
             }
             catch (JsonException ex)
             {
-                throw new InvalidArgumentException($"{what} is not valid JSON: {ex.Message}", 0, null, null, ex) { Target = target ?? text };
+                throw new InvalidArgumentException($"{what} is not valid JSON: {ex.Message}", target ?? text, ex);
             }
         }
 

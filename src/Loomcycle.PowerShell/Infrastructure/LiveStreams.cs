@@ -30,7 +30,7 @@ namespace Loomcycle.PowerShell
                     }
                     catch (Exception ex) when (limit.IsCancellationRequested && !token.IsCancellationRequested && (ex is OperationCanceledException || ex is LoomcycleException))
                     {
-                        LoomcycleDiagnostics.Verbose($"Stopped after {timeoutSec} s (-TimeoutSec).");
+                        CallDiagnostics.Verbose($"Stopped after {timeoutSec} s (-TimeoutSec).");
                         yield break;
                     }
 

@@ -31,12 +31,12 @@ namespace Loomcycle.PowerShell
             }
             catch (YamlException ex)
             {
-                throw new InvalidArgumentException($"The file '{source}' is not valid YAML: {ex.Message}", 0, null, null, ex) { Target = source };
+                throw new InvalidArgumentException($"The file '{source}' is not valid YAML: {ex.Message}", source, ex);
             }
 
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             {
-                throw new InvalidArgumentException($"The file '{source}' must hold one YAML mapping (the definition's fields).") { Target = source };
+                throw new InvalidArgumentException($"The file '{source}' must hold one YAML mapping (the definition's fields).", source);
             }
 
             using var buffer = new MemoryStream();
@@ -52,7 +52,7 @@ namespace Loomcycle.PowerShell
         {
             if (depth > MaxDepth)
             {
-                throw new InvalidArgumentException($"The file '{source}' is nested deeper than {MaxDepth} levels.") { Target = source };
+                throw new InvalidArgumentException($"The file '{source}' is nested deeper than {MaxDepth} levels.", source);
             }
 
             switch (node)
@@ -63,7 +63,7 @@ namespace Loomcycle.PowerShell
                     {
                         if (entry.Key is not YamlScalarNode key)
                         {
-                            throw new InvalidArgumentException($"The file '{source}' has a mapping key that is not a plain value (line {entry.Key.Start.Line}).") { Target = source };
+                            throw new InvalidArgumentException($"The file '{source}' has a mapping key that is not a plain value (line {entry.Key.Start.Line}).", source);
                         }
 
                         writer.WritePropertyName(key.Value ?? string.Empty);
