@@ -12,8 +12,8 @@
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FormatsToProcess     = @('Loomcycle.format.ps1xml', 'Loomcycle.Admin.format.ps1xml', 'Loomcycle.Data.format.ps1xml', 'Loomcycle.Definitions.format.ps1xml', 'Loomcycle.Hooks.format.ps1xml', 'Loomcycle.Live.format.ps1xml')
-    TypesToProcess       = @('Loomcycle.types.ps1xml', 'Loomcycle.Admin.types.ps1xml', 'Loomcycle.Data.types.ps1xml', 'Loomcycle.Definitions.types.ps1xml')
+    FormatsToProcess     = @('Loomcycle.format.ps1xml')
+    TypesToProcess       = @('Loomcycle.types.ps1xml')
     CmdletsToExport      = @(
         'Connect-Loomcycle',
         'Get-LoomcycleConnection',

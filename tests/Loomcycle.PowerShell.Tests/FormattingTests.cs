@@ -26,16 +26,19 @@ namespace Loomcycle.PowerShell.Tests
             _fixture = fixture;
         }
 
-        /// <summary>Every format file the built module ships (the build copies every root *.format.ps1xml).</summary>
+        /// <summary>Where the views are written, one file per area (the build merges them into the module's one format file).</summary>
+        public static string ViewSourceFolder => Path.Combine(PowerShellSession.RepositoryRoot, "src", "Loomcycle.PowerShell", "Views");
+
+        /// <summary>Every format file the built module ships (one: the build merges Views/*.format.ps1xml).</summary>
         public static string[] FormatFiles =>
             Directory.GetFiles(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!, "*.format.ps1xml").OrderBy(f => f, StringComparer.Ordinal).ToArray();
 
         /// <summary>Type name → view name for every view in the module's format file.</summary>
         public static Dictionary<string, XElement> Views(string files = "*.format.ps1xml")
         {
-            // Every area's format file (Loomcycle.format.ps1xml and Loomcycle.<Area>.format.ps1xml) ships in the module folder.
+            // Read from the sources (Loomcycle.format.ps1xml and Loomcycle.<Area>.format.ps1xml), so a test can name one area.
             var views = new Dictionary<string, XElement>(StringComparer.OrdinalIgnoreCase);
-            foreach (XElement view in Directory.GetFiles(Path.GetDirectoryName(PowerShellSession.ModuleManifest)!, files).SelectMany(f => XDocument.Load(f).Descendants("View")))
+            foreach (XElement view in Directory.GetFiles(ViewSourceFolder, files).SelectMany(f => XDocument.Load(f).Descendants("View")))
             {
                 foreach (XElement type in view.Element("ViewSelectedBy")!.Elements("TypeName"))
                 {
@@ -54,6 +57,25 @@ namespace Loomcycle.PowerShell.Tests
             Assert.Contains(FormatFiles, f => Path.GetFileName(f) == "Loomcycle.format.ps1xml");
             var table = new FormatTable(FormatFiles);
             Assert.NotNull(table);
+        }
+
+        [Fact]
+        public void TheModuleShipsOneFormatFileAndOneTypesFileHoldingEveryAreasViewsAndTypes()
+        {
+            // Import-Module pays per file a manifest names (issue 15, goal 3): the build merges the areas' files.
+            string folder = Path.GetDirectoryName(PowerShellSession.ModuleManifest)!;
+            Assert.Equal(new[] { "Loomcycle.format.ps1xml" }, FormatFiles.Select(Path.GetFileName).ToArray());
+            Assert.Equal(new[] { "Loomcycle.types.ps1xml" }, Directory.GetFiles(folder, "*.types.ps1xml").Select(Path.GetFileName).ToArray());
+
+            static string[] Elements(IEnumerable<string> files, string name) =>
+                files.SelectMany(f => XDocument.Load(f).Descendants(name)).Select(e => e.ToString(SaveOptions.DisableFormatting)).OrderBy(x => x, StringComparer.Ordinal).ToArray();
+
+            string[] sourceViews = Elements(Directory.GetFiles(ViewSourceFolder, "*.format.ps1xml"), "View");
+            Assert.True(sourceViews.Length > 50, $"only {sourceViews.Length} views in {ViewSourceFolder}");
+            Assert.Equal(sourceViews, Elements(FormatFiles, "View"));
+            string[] sourceTypes = Elements(Directory.GetFiles(ViewSourceFolder, "*.types.ps1xml"), "Type");
+            Assert.NotEmpty(sourceTypes);
+            Assert.Equal(sourceTypes, Elements(new[] { Path.Combine(folder, "Loomcycle.types.ps1xml") }, "Type"));
         }
 
         [Fact]

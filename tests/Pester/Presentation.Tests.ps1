@@ -358,10 +358,16 @@ Describe 'The example scripts' {
 
     It 'nightly-snapshot.ps1 exits 1 when the server cannot be reached' {
         $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
-        $env:PSModulePath = (Join-Path $RepoRoot 'out') + [System.IO.Path]::PathSeparator + $env:PSModulePath
-        $folder = Join-Path ([System.IO.Path]::GetTempPath()) ("loomcycle-nightly-" + [guid]::NewGuid())
-        & $pwsh -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'examples/nightly-snapshot.ps1') `
-            -BaseUrl 'http://127.0.0.1:1' -ExportFolder $folder -RetentionDays 14 *> $null
-        $LASTEXITCODE | Should -Be 1
+        # The child finds the module by name; the change must not outlive this test (a later suite's Remove-Module
+        # check would find the module again through it).
+        $saved = $env:PSModulePath
+        try {
+            $env:PSModulePath = (Join-Path $RepoRoot 'out') + [System.IO.Path]::PathSeparator + $env:PSModulePath
+            $folder = Join-Path ([System.IO.Path]::GetTempPath()) ("loomcycle-nightly-" + [guid]::NewGuid())
+            & $pwsh -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'examples/nightly-snapshot.ps1') `
+                -BaseUrl 'http://127.0.0.1:1' -ExportFolder $folder -RetentionDays 14 *> $null
+            $LASTEXITCODE | Should -Be 1
+        }
+        finally { $env:PSModulePath = $saved }
     }
 }
