@@ -17,10 +17,10 @@ namespace Loomcycle.Benchmarks
         int WatchRounds, int WatchChangesPerRound, int BatchInputs, int SyncDefinitions, int NewCmdletRounds)
     {
         /// <summary>Every scenario once or twice, small: proves the whole suite works (CI); the numbers mean little.</summary>
-        public static readonly Sizes Smoke = new("smoke", 2_000, 2, 64 * 1024, 2_000, 3, 5, 4L << 20, 1, 200, 1, 100, 50, 10, 1, 2, 15, 100, 50, 3);
+        public static readonly Sizes Smoke = new("smoke", 2_000, 2, 64 * 1024, 2_000, 3, 5, 4L << 20, 1, 200, 3, 100, 50, 10, 1, 2, 15, 100, 50, 3);
 
         /// <summary>The sizes of the goals (1 GiB snapshot, 10 000 deletes, 100 streams at once).</summary>
-        public static readonly Sizes Full = new("full", 20_000, 8, 256 * 1024, 20_000, 9, 200, 1L << 30, 3, 10_000, 7, 100, 2_000, 100, 5, 5, 40, 1_000, 500, 5);
+        public static readonly Sizes Full = new("full", 20_000, 8, 256 * 1024, 20_000, 9, 200, 1L << 30, 3, 10_000, 11, 100, 2_000, 100, 5, 5, 40, 1_000, 500, 5);
     }
 
     /// <summary>
@@ -404,6 +404,7 @@ namespace Loomcycle.Benchmarks
             var emptyFirst = new List<double>();
             var emptyCpu = new List<double>();
             var loomcycleCpu = new List<double>();
+            Console.WriteLine("[6] cold imports run in the " + ImportScenario.Host);
             for (int i = 0; i < sizes.ImportRounds; i++)
             {
                 (double e, double ef, double ec) = ImportScenario.ColdWithCpu(HostedRunspace.EmptyManifest, "Get-BenchEmpty");
