@@ -44,6 +44,35 @@ namespace Loomcycle.Client.Tests
         }
 
         [Fact]
+        public async Task ReceivedAt_IsWhenTheEventsBytesArrived_NotWhenTheConsumerGotToIt()
+        {
+            // The three frames arrive in one write; a slow consumer reads the third 300 ms later. ReceivedAt is stamped from
+            // the network read that brought the bytes (one clock read per read, not per event), so it is before that.
+            Server.Enqueue("POST", "/v1/runs", Faults.RawSse(
+                "event: text\ndata: {\"type\":\"text\",\"text\":\"a\"}\n\n" +
+                "event: text\ndata: {\"type\":\"text\",\"text\":\"b\"}\n\n" +
+                "event: done\ndata: {\"type\":\"done\",\"stop_reason\":\"end_turn\"}\n\n"));
+            DateTimeOffset started = DateTimeOffset.Now;
+            using RunStream stream = await Connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p" });
+            var events = new List<RunEvent>();
+            DateTimeOffset askedForLast = default;
+            await foreach (RunEvent ev in stream.ReadEventsAsync())
+            {
+                events.Add(ev);
+                if (events.Count == 2)
+                {
+                    await Task.Delay(300);
+                    askedForLast = DateTimeOffset.Now;
+                }
+            }
+
+            Assert.Equal(3, events.Count);
+            Assert.All(events, e => Assert.True(e.ReceivedAt >= started.AddMilliseconds(-5), $"{e.ReceivedAt:O} is before the run started ({started:O})"));
+            Assert.True(events[2].ReceivedAt < askedForLast, $"the last event was stamped when it was consumed ({events[2].ReceivedAt:O}), not when it arrived (before {askedForLast:O})");
+            Assert.Equal(DateTimeOffset.Now.Offset, events[0].ReceivedAt.Offset);
+        }
+
+        [Fact]
         public async Task StreamTestTs_OneFrameSplitAcrossFiveChunksMidLine_OneEvent()
         {
             var (events, _) = await RunAsync("event: te", "xt\ndata: {\"type\":\"te", "xt\",\"text\":\"hel", "lo\"}\n", "\n");

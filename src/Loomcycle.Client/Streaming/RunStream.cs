@@ -84,7 +84,7 @@ namespace Loomcycle
                     }
 
                     ev.Sequence = ++sequence;
-                    ev.ReceivedAt = _clock.Now();
+                    ev.ReceivedAt = _clock.At(guarded.LastReadUtcTicks); // when the bytes that completed it arrived
                     Result.Observe(ev);
                     yield return ev;
                 }
