@@ -307,7 +307,7 @@ namespace Loomcycle
             if (matches.Length > 1)
             {
                 throw new InvalidArgumentException(
-                    $"{matches.Length} tenants have a {scope} budget{(scopeId is null ? string.Empty : " for " + scopeId)}: name the tenant with -TenantId, or give both tiers.")
+                    $"{matches.Length} tenants have a {scope} budget{(scopeId is null ? string.Empty : " for " + scopeId)}; pass tenantId to say which.")
                 { Target = scopeId ?? scope };
             }
 
@@ -654,7 +654,7 @@ namespace Loomcycle
         {
             if (string.IsNullOrWhiteSpace(name) && string.IsNullOrWhiteSpace(defId))
             {
-                throw new InvalidArgumentException("Name the token: give -Name or -DefId.");
+                throw new InvalidArgumentException("Name the token: pass a name or a defId.");
             }
         }
 
@@ -672,12 +672,12 @@ namespace Loomcycle
             CheckChoice(scope, "Scope", "operator", "tenant", "user");
             if (scope == "user" && string.IsNullOrWhiteSpace(scopeId))
             {
-                throw new InvalidArgumentException("A user budget needs -ScopeId: the user's subject.") { Target = scope };
+                throw new InvalidArgumentException("A user budget needs a scope id: the user's subject.") { Target = scope };
             }
 
             if (scope != "user" && !string.IsNullOrEmpty(scopeId))
             {
-                throw new InvalidArgumentException($"A {scope} budget takes no -ScopeId (it was '{scopeId}').") { Target = scopeId };
+                throw new InvalidArgumentException($"A {scope} budget takes no scope id (it was '{scopeId}'); only user budgets have one.") { Target = scopeId };
             }
         }
 

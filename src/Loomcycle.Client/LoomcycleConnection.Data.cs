@@ -244,7 +244,7 @@ namespace Loomcycle
                         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is IOException || ex is HttpRequestException || ex is ObjectDisposedException))
                         {
                             throw new LoomcycleConnectionException(
-                                $"The {feed} change feed broke after seq {last}: {Redact(ex.Message)} Resume with -Since {last}.", 0, null, null, ex);
+                                $"The {feed} change feed broke after seq {last}: {Redact(ex.Message)} Watch again with since = {last} to resume.", 0, null, null, ex);
                         }
 
                         switch (items.Current.Data)

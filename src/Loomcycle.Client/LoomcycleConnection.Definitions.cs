@@ -27,7 +27,7 @@ namespace Loomcycle
         /// <summary>Op get: one version by def_id.</summary>
         public async Task<DefinitionVersion> GetDefinitionAsync(DefinitionKind kind, string defId, CancellationToken cancellationToken = default)
         {
-            DefinitionKinds.Require(DefinitionKinds.IsVersioned(kind), kind, "versions", "; get them by name (-Name).");
+            DefinitionKinds.Require(DefinitionKinds.IsVersioned(kind), kind, "versions", "; list them by name instead (GetDefinitionSummariesAsync).");
             RequireText(defId, "DefId");
             byte[] body = RequestBodies.Object(w => { w.WriteString("op", "get"); w.WriteString("def_id", defId); });
             DefinitionVersion version = await ToolAsync(kind, body, true, DefinitionsJsonContext.Default.DefinitionVersion, defId, cancellationToken).ConfigureAwait(false);
@@ -176,7 +176,7 @@ namespace Loomcycle
             DefinitionKind kind, string name, string? parentDefId = null, string? overlayJson = null, string? description = null, bool? promote = null,
             CancellationToken cancellationToken = default)
         {
-            DefinitionKinds.Require(DefinitionKinds.IsVersioned(kind), kind, "fork", "; create another one with New-LoomcycleDefinition.");
+            DefinitionKinds.Require(DefinitionKinds.IsVersioned(kind), kind, "fork", "; create another one instead (op create).");
             RequireText(name, "Name");
             using JsonDocument? overlay = overlayJson is null ? null : ParseDefinition(overlayJson);
             byte[] body = RequestBodies.Object(w =>

@@ -80,6 +80,27 @@ namespace Loomcycle.Client.Tests
         }
 
         [Fact]
+        public void KindRefusalsSayWhatIsWrongWithoutPowerShellAdvice()
+        {
+            // The engine names the kind and the server's operation; the cmdlets add the advice in their own parameters.
+            var refusals = new System.Action[]
+            {
+                () => DefinitionKinds.RequirePromote(DefinitionKind.Schedule),
+                () => DefinitionKinds.RequireDelete(DefinitionKind.Agent, false),
+                () => DefinitionKinds.RequireDelete(DefinitionKind.Team, true),
+                () => DefinitionKinds.RequireRetire(DefinitionKind.Volume),
+                () => DefinitionKinds.RequireVerify(DefinitionKind.Webhook),
+            };
+            foreach (System.Action refuse in refusals)
+            {
+                string message = Assert.Throws<InvalidArgumentException>(refuse).Message;
+                Assert.DoesNotMatch(@"(^|\s|\()-[A-Z][a-zA-Z]+|[A-Z][a-z]+-Loomcycle", message);
+            }
+
+            Assert.Contains("Volume definitions have no retire operation", Assert.Throws<InvalidArgumentException>(() => DefinitionKinds.RequireRetire(DefinitionKind.Volume)).Message);
+        }
+
+        [Fact]
         public async Task KindChecksRefuseBeforeSendingAndNameTheKind()
         {
             LoomcycleConnection connection = Connection;

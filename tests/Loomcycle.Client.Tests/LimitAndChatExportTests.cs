@@ -27,11 +27,15 @@ namespace Loomcycle.Client.Tests
             Assert.Equal(800, mine?.SoftLimit);
             Assert.Null(none);
             Assert.Equal("alice", ambiguous.Target);
+            Assert.Contains("tenantId", ambiguous.Message);
+            Assert.DoesNotContain("-TenantId", ambiguous.Message);
             Assert.Equal(3, Server.Requests.Count);
 
             Server.ClearRequests();
             Assert.Equal("user", (await Assert.ThrowsAsync<InvalidArgumentException>(() => connection.GetLimitAsync("user", null))).Target);
-            Assert.Equal("bob", Assert.Throws<InvalidArgumentException>(() => LoomcycleConnection.CheckLimitScope("tenant", "bob")).Target);
+            InvalidArgumentException extraId = Assert.Throws<InvalidArgumentException>(() => LoomcycleConnection.CheckLimitScope("tenant", "bob"));
+            Assert.Equal("bob", extraId.Target);
+            Assert.DoesNotContain("-ScopeId", extraId.Message);
             Assert.Equal("team", Assert.Throws<InvalidArgumentException>(() => LoomcycleConnection.CheckLimitScope("team", null)).Target);
             LoomcycleConnection.CheckLimitScope("user", "alice");
             Assert.Empty(Server.Requests);

@@ -289,9 +289,28 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void SetLimitInMoreThanOneTenantAdvisesTenantIdOrBothTiers()
+        {
+            Server.State.AddLimit(new LimitRecord { Scope = "user", ScopeId = "alice", HardLimit = 1000 });
+            Server.State.AddLimit(new LimitRecord { TenantId = "acme", Scope = "user", ScopeId = "alice", HardLimit = 5 });
+
+            ErrorRecord error = Run("Set-LoomcycleLimit -Scope user -ScopeId alice -SoftLimit 10").AssertSingleError("InvalidArgument", "SetLoomcycleLimitCommand", ErrorCategory.InvalidArgument, "alice");
+
+            Assert.Equal(new[] { "GET /v1/_limits" }, Server.Wire());
+            Assert.Contains("2 tenants have a user budget for alice", error.Exception.Message);
+            Assert.DoesNotContain("-TenantId", error.Exception.Message);
+            Assert.Contains("-TenantId", error.ErrorDetails.RecommendedAction);
+        }
+
+        [Fact]
         public void LimitErrorsAndRemove()
         {
-            Run("Set-LoomcycleLimit -Scope user -HardLimit 5").AssertSingleError("InvalidArgument", "SetLoomcycleLimitCommand", ErrorCategory.InvalidArgument, "user");
+            ErrorRecord noId = Run("Set-LoomcycleLimit -Scope user -HardLimit 5").AssertSingleError("InvalidArgument", "SetLoomcycleLimitCommand", ErrorCategory.InvalidArgument, "user");
+            Assert.DoesNotContain("-ScopeId", noId.Exception.Message);
+            Assert.Equal("Add -ScopeId with the user's subject.", noId.ErrorDetails.RecommendedAction);
+            ErrorRecord extraId = Run("Remove-LoomcycleLimit -Scope tenant -ScopeId bob -Confirm:$false").AssertSingleError("InvalidArgument", "RemoveLoomcycleLimitCommand", ErrorCategory.InvalidArgument, "bob");
+            Assert.Contains("takes no scope id", extraId.Exception.Message);
+            Assert.Contains("Leave out -ScopeId", extraId.ErrorDetails.RecommendedAction);
             Run("Set-LoomcycleLimit -Scope tenant").AssertSingleError("NoLimitGiven", "SetLoomcycleLimitCommand", ErrorCategory.InvalidArgument, "tenant");
             Run("Set-LoomcycleLimit -Scope tenant -HardLimit -1 -Replace").AssertSingleError("InvalidArgument", "SetLoomcycleLimitCommand", ErrorCategory.InvalidArgument, "tenant");
             Assert.Empty(Server.Requests);

@@ -243,6 +243,22 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void AFeedThatBreaksAdvisesSinceWithTheLastSeqWritten()
+        {
+            Server.Enqueue("GET", "/v1/_memory/changes", Faults.RawSseThenReset(
+                Faults.Frame("feed", "{\"enabled\":true,\"since\":0,\"embedder\":{\"state\":\"absent\",\"calls\":0,\"failures\":0}}"),
+                Faults.Frame("change", "{\"seq\":7,\"type\":\"memory.set\",\"scope\":\"user\",\"scope_id\":\"u1\",\"key\":\"a\",\"at\":\"2026-12-07T00:00:00Z\"}")));
+
+            var result = _fixture.Session.Run("Watch-LoomcycleMemory -MaximumRetryCount 0");
+
+            Assert.Equal(7L, Assert.Single(result.Output).Prop("Seq"));
+            ErrorRecord error = result.AssertSingleError("LoomcycleConnection", "WatchLoomcycleMemoryCommand", ErrorCategory.ConnectionError, "memory");
+            Assert.Contains("broke after seq 7", error.Exception.Message);
+            Assert.DoesNotContain("-Since", error.Exception.Message);
+            Assert.Equal("Run the command again with -Since 7 to resume where the feed broke.", error.ErrorDetails.RecommendedAction);
+        }
+
+        [Fact]
         public void AFeedWithoutAStoreIsUnavailable()
         {
             Server.Enqueue("GET", "/v1/_memory/changes", Faults.PlainText(503, "change feed requires a persistence backend"));

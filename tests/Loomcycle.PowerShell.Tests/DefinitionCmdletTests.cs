@@ -200,6 +200,8 @@ namespace Loomcycle.PowerShell.Tests
             Assert.Equal(v2.DefId, Server.State.ActiveDefinition("skilldef", "s"));
             ErrorRecord error = result.AssertSingleError("InvalidArgument", "PublishLoomcycleDefinitionCommand", ErrorCategory.InvalidArgument, "Schedule");
             Assert.Contains("no promote operation", error.Exception.Message);
+            Assert.DoesNotContain("-Promote", error.Exception.Message);
+            Assert.Contains("Copy-LoomcycleDefinition -Promote", error.ErrorDetails.RecommendedAction);
         }
 
         [Fact]
@@ -226,6 +228,8 @@ namespace Loomcycle.PowerShell.Tests
             Assert.DoesNotContain(Server.State.Definitions, d => d.Family == "teamdef");
             ErrorRecord error = result.AssertSingleError("InvalidArgument", "RemoveLoomcycleDefinitionCommand", ErrorCategory.InvalidArgument, "Agent");
             Assert.Contains("no delete operation", error.Exception.Message);
+            Assert.DoesNotContain("-DefId", error.Exception.Message);
+            Assert.Equal("Retire its versions instead: Remove-LoomcycleDefinition -Kind Agent -DefId <def_…>.", error.ErrorDetails.RecommendedAction);
         }
 
         [Fact]

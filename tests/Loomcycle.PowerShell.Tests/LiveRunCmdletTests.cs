@@ -96,7 +96,7 @@ namespace Loomcycle.PowerShell.Tests
             Assert.Equal("live", compacted.Str("Applied"));
             Assert.Equal(true, compacted.Prop("Compacted"));
             Assert.Contains($"POST /v1/runs/{runId}/compact", Server.Wire());
-            Assert.Equal(0, Server.Requests.Last().Body.Length); // the server reads no body
+            Assert.Empty(Server.Requests.Last().Body); // the server reads no body
 
             // Parked: there is no turn to stop.
             Run($"Stop-LoomcycleTurn -RunId {runId}").AssertSingleError("NotMidTurn", "StopLoomcycleTurnCommand", ErrorCategory.InvalidOperation, runId);
@@ -324,7 +324,7 @@ namespace Loomcycle.PowerShell.Tests
             Assert.Equal(new[] { "first line", "second line", "third" }, live.Received);
         }
 
-        public static IEnumerable<object[]> ServerRefusals => new[]
+        public static IEnumerable<object?[]> ServerRefusals => new[]
         {
             // route, status, JSON code (null: plain text), body text, command, error id, category, target
             new object?[] { "POST", "/v1/runs/r_e1/input", 503, null, "steering is not enabled on this server", "Send-LoomcycleInput r_e1 hi -Confirm:$false", "SendLoomcycleInputCommand", "Unavailable", ErrorCategory.ResourceUnavailable, "r_e1" },

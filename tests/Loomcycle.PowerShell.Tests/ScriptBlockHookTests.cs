@@ -229,6 +229,26 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void StopRunsThroughTheBridgeSoEngineVerboseLinesAndRetryParametersReachIt()
+        {
+            Run("Register-LoomcycleHook -Owner app -Name one -Phase pre -ScriptBlock { param($call) }").ThrowIfErrors();
+            string id = Assert.Single(_fixture.Server.State.Hooks, h => h.Owner == "app").Id;
+            _fixture.Server.ClearRequests();
+            _fixture.Server.Enqueue("DELETE", "/v1/hooks/" + id, ctx =>
+            {
+                ctx.Response.StatusCode = 503;
+                return Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(ctx.Response, "busy\n");
+            });
+
+            var result = Run("Stop-LoomcycleHookListener -Confirm:$false -Verbose -MaximumRetryCount 1 -RetryIntervalSec 0").ThrowIfErrors();
+
+            Assert.Equal(new[] { "DELETE /v1/hooks/" + id, "DELETE /v1/hooks/" + id }, _fixture.Server.Wire());
+            Assert.Contains(result.Verbose, v => v.Contains("answered 503") && v.Contains("retry 1 of 1"));
+            Assert.DoesNotContain(_fixture.Server.State.Hooks, h => h.Owner == "app");
+            Assert.Empty(Run("Get-LoomcycleHookListener").Output);
+        }
+
+        [Fact]
         public void ClosingTheSessionUnregistersItsHooks()
         {
             using (var session = new PowerShellSession())

@@ -76,7 +76,7 @@ namespace Loomcycle
         /// <exception cref="InvalidArgumentException">The kind has no promote op (only Agent, Skill, Team and McpServer have one); its target is the kind.</exception>
         public static void RequirePromote(DefinitionKind kind) =>
             Require(CanPromote(kind), kind, "promote",
-                "; only Agent, Skill, Team and McpServer have one (other kinds promote on create and fork: Copy-LoomcycleDefinition -Promote).");
+                "; only Agent, Skill, Team and McpServer have one (the other kinds promote on create and fork).");
 
         /// <summary>
         /// Refuses a kind whose tool has no delete op, or a purge of anything but a volume: the check
@@ -85,7 +85,7 @@ namespace Loomcycle
         /// <exception cref="InvalidArgumentException">The kind has no delete op (only Team, Volume and Credential have one), or <paramref name="purge"/> is true for a kind other than Volume; its target is the kind.</exception>
         public static void RequireDelete(DefinitionKind kind, bool purge)
         {
-            Require(CanDelete(kind), kind, "delete", "; retire its versions instead (Remove-LoomcycleDefinition -DefId).");
+            Require(CanDelete(kind), kind, "delete", "; only Team, Volume and Credential have one (retire the other kinds' versions instead).");
             Require(!purge || kind == DefinitionKind.Volume, kind, "purge", "; only volumes are purged.");
         }
 
@@ -95,7 +95,7 @@ namespace Loomcycle
         /// </summary>
         /// <exception cref="InvalidArgumentException">The kind is not versioned; its target is the kind.</exception>
         public static void RequireRetire(DefinitionKind kind) =>
-            Require(IsVersioned(kind), kind, "retire", "; delete one by name with -Name -Delete.");
+            Require(IsVersioned(kind), kind, "retire", "; they keep no versions (delete one by name instead).");
 
         /// <summary>
         /// Refuses a kind whose tool has no verify op: the check <see cref="LoomcycleConnection.TestDefinitionAsync"/> makes

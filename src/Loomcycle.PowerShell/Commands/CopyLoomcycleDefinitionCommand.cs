@@ -57,7 +57,8 @@ namespace Loomcycle.PowerShell.Commands
                 {
                     WriteObject(InvokeEngine((c, t) => c.CopyDefinitionAsync(kind, name, parent, overlay, Description, promote, t)));
                 }
-            });
+            },
+            ex => ex is InvalidArgumentException { StatusCode: 0 } && !DefinitionKinds.IsVersioned(kind) ? "Create another one with New-LoomcycleDefinition." : null);
         }
     }
 }

@@ -67,7 +67,12 @@ namespace Loomcycle.PowerShell.Commands
             switch (ParameterSetName)
             {
                 case ByIdSet:
-                    TryRun(DefId, () => WriteObject(InvokeEngine((c, t) => c.GetDefinitionAsync(kind, DefId, t))));
+                    TryRun(
+                        DefId,
+                        () => WriteObject(InvokeEngine((c, t) => c.GetDefinitionAsync(kind, DefId, t))),
+                        ex => ex is InvalidArgumentException { StatusCode: 0 } && !DefinitionKinds.IsVersioned(kind)
+                            ? $"{kind} definitions have no ids to get; get one by name: Get-LoomcycleDefinition -Kind {kind} -Name <name>."
+                            : null);
                     return;
                 case VersionsSet:
                     WriteVersions(kind, Name!);

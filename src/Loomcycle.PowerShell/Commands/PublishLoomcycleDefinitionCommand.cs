@@ -36,7 +36,10 @@ namespace Loomcycle.PowerShell.Commands
                 {
                     WriteObject(InvokeEngine((c, t) => c.PublishDefinitionAsync(kind, defId, t)));
                 }
-            });
+            },
+            ex => ex is InvalidArgumentException { StatusCode: 0 } && !DefinitionKinds.CanPromote(kind)
+                ? $"A {kind} version becomes active when it is created or forked: use New-LoomcycleDefinition, or Copy-LoomcycleDefinition -Promote."
+                : null);
         }
     }
 }

@@ -72,7 +72,11 @@ namespace Loomcycle.PowerShell.Commands
                     {
                         Write(InvokeEngine((c, t) => c.DeleteDefinitionAsync(kind, name, purge, t)));
                     }
-                });
+                },
+                ex => ex is not InvalidArgumentException { StatusCode: 0 } ? null
+                    : !DefinitionKinds.CanDelete(kind) ? $"Retire its versions instead: Remove-LoomcycleDefinition -Kind {kind} -DefId <def_…>."
+                    : purge && kind != DefinitionKind.Volume ? "Leave out -Purge: only volumes are purged."
+                    : null);
                 return;
             }
 
@@ -85,7 +89,10 @@ namespace Loomcycle.PowerShell.Commands
                 {
                     Write(InvokeEngine((c, t) => c.RetireDefinitionAsync(kind, defId, retired, t)));
                 }
-            });
+            },
+            ex => ex is InvalidArgumentException { StatusCode: 0 } && !DefinitionKinds.IsVersioned(kind)
+                ? $"Delete it by name instead: Remove-LoomcycleDefinition -Kind {kind} -Name <name> -Delete."
+                : null);
         }
 
         private void Write(DefinitionChange change)

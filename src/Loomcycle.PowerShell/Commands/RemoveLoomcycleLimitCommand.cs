@@ -41,7 +41,10 @@ namespace Loomcycle.PowerShell.Commands
             string target = scopeId is null ? Scope : $"{Scope} {scopeId}";
             if (ShouldProcess(target, "Remove token budget"))
             {
-                TryRun(target, () => InvokeEngine((connection, token) => connection.DeleteLimitAsync(Scope, scopeId, tenant, token)));
+                TryRun(
+                    target,
+                    () => InvokeEngine((connection, token) => connection.DeleteLimitAsync(Scope, scopeId, tenant, token)),
+                    ex => SetLoomcycleLimitCommand.ScopeIdAdvice(ex, Scope, scopeId));
             }
         }
     }

@@ -76,7 +76,8 @@ namespace Loomcycle.PowerShell.Commands
                 {
                     if (Payload is null || (Payload is PSObject ps && ps.BaseObject is null))
                     {
-                        throw new InvalidArgumentException("The payload must not be null: the server needs a JSON value to publish.");
+                        WriteError(LoomcycleErrors.InvalidParameter("-Payload must not be null: the server needs a JSON value to publish.", Channel[0]));
+                        return;
                     }
 
                     json = JsonFromObject.Convert(Payload);

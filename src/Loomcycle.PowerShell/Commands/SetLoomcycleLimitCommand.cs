@@ -99,8 +99,19 @@ namespace Loomcycle.PowerShell.Commands
                 {
                     WriteObject(stored);
                 }
-            });
+            },
+            ex => ScopeIdAdvice(ex, Scope, scopeId)
+                ?? (ex is InvalidArgumentException { StatusCode: 0 } && ex.Target == (scopeId ?? Scope) && TenantId is null && !Replace && !(softGiven && hardGiven)
+                    ? "The budget is set in more than one tenant: name the tenant with -TenantId, or give both -SoftLimit and -HardLimit."
+                    : null));
         }
+
+        /// <summary>The advice for a refusal of the scope id (see <see cref="LoomcycleConnection.CheckLimitScope"/>), in this module's parameters.</summary>
+        internal static string? ScopeIdAdvice(LoomcycleException exception, string scope, string? scopeId) =>
+            exception is not InvalidArgumentException { StatusCode: 0 } ? null
+            : scope == "user" && scopeId is null ? "Add -ScopeId with the user's subject."
+            : scope != "user" && scopeId is not null ? $"Leave out -ScopeId: a {scope} budget has none (only user budgets do)."
+            : null;
 
         private static string Describe(long? value) => value is long v ? v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "none";
     }

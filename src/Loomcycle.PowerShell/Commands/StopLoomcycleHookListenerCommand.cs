@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using System.Threading;
-using System.Threading.Tasks;
 using Loomcycle.Hooks;
 
 namespace Loomcycle.PowerShell.Commands
@@ -27,12 +25,10 @@ namespace Loomcycle.PowerShell.Commands
     /// </example>
     [Cmdlet(VerbsLifecycle.Stop, "LoomcycleHookListener", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = IdSet)]
     [OutputType(typeof(void))]
-    public sealed class StopLoomcycleHookListenerCommand : PSCmdlet, IDisposable
+    public sealed class StopLoomcycleHookListenerCommand : LoomcycleEngineCmdlet
     {
         private const string IdSet = "Id";
         private const string InputObjectSet = "InputObject";
-
-        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
 
         /// <summary>The listener numbers to stop; all of this session's when omitted. A number no listener has is a HookListenerNotFound error.</summary>
         [Parameter(Position = 0, ParameterSetName = IdSet)]
@@ -43,10 +39,6 @@ namespace Loomcycle.PowerShell.Commands
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
         [ValidateNotNull]
         public LoomcycleHookListener[] InputObject { get; set; } = Array.Empty<LoomcycleHookListener>();
-
-        public void Dispose() => _stopping.Dispose();
-
-        protected override void StopProcessing() => _stopping.Cancel();
 
         protected override void ProcessRecord()
         {
@@ -72,13 +64,13 @@ namespace Loomcycle.PowerShell.Commands
                 var failures = new List<(HookRoute Route, LoomcycleException Error)>();
                 try
                 {
-                    Task.Run(() => HookListenerSessions.StopAsync(listener, (route, error) => { lock (failures) failures.Add((route, error)); }, _stopping.Token))
-                        .GetAwaiter().GetResult();
+                    // Each hook is deleted on the connection that registered it (not a -Connection of this command).
+                    InvokeEngine(token => HookListenerSessions.StopAsync(listener, (route, error) => { lock (failures) failures.Add((route, error)); }, token));
                 }
-                catch (OperationCanceledException)
+                catch (PipelineStoppedException)
                 {
                     HookListenerSessions.Remove(listener);
-                    throw new PipelineStoppedException();
+                    throw;
                 }
 
                 foreach ((HookRoute route, LoomcycleException error) in failures)

@@ -9,6 +9,9 @@ namespace Loomcycle.PowerShell.Commands
     /// <summary>What Watch-LoomcycleMemory and Watch-LoomcycleDocument share: the feed, -Since and -TimeoutSec.</summary>
     public abstract class WatchChangeFeedCommand : LoomcycleCmdlet
     {
+        /// <summary>Set once the server opened the feed: a connection failure after that is a broken feed, which -Since resumes.</summary>
+        private volatile bool _opened;
+
         /// <summary>Starts after this sequence number: the Seq of the last change already handled (default 0, the feed's start).</summary>
         [Parameter(Position = 0)]
         [ValidateRange(0, long.MaxValue)]
@@ -24,7 +27,15 @@ namespace Loomcycle.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
-            TryRun(Feed, () => Stream((connection, token) => Read(connection, token), change => WriteObject(change)));
+            long last = Since ?? 0;
+            TryRun(
+                Feed,
+                () => Stream((connection, token) => Read(connection, token), change =>
+                {
+                    last = Math.Max(last, change.Seq);
+                    WriteObject(change);
+                }),
+                ex => ex is LoomcycleConnectionException && _opened ? $"Run the command again with -Since {last} to resume where the feed broke." : null);
         }
 
         private async IAsyncEnumerable<MemoryChange> Read(LoomcycleConnection connection, [EnumeratorCancellation] CancellationToken token)
@@ -69,8 +80,9 @@ namespace Loomcycle.PowerShell.Commands
             }
         }
 
-        private static void Report(string feed, ChangeFeedStatus status)
+        private void Report(string feed, ChangeFeedStatus status)
         {
+            _opened = true;
             CallDiagnostics.Verbose($"The {feed} change feed is open from seq {status.Since}; capture {(status.Enabled ? "on" : "off")}; embedder {status.Embedder}.");
             if (!status.Enabled)
             {

@@ -10,11 +10,9 @@ namespace Loomcycle.PowerShell
     /// Base of every cmdlet that talks to a server: resolves the connection, owns the cancellation that
     /// Ctrl+C triggers, and runs engine calls through the <see cref="PipelineBridge"/>.
     /// </summary>
-    public abstract class LoomcycleCmdlet : PSCmdlet, IDisposable
+    public abstract class LoomcycleCmdlet : LoomcycleEngineCmdlet
     {
-        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private LoomcycleConnection? _connection;
-        private PipelineBridge? _bridge;
         private PendingCall? _pending;
 
         /// <summary>The connection to use, from Connect-Loomcycle -PassThru. By default: the current connection, then LOOMCYCLE_BASE_URL/LOOMCYCLE_AUTH_TOKEN, then http://127.0.0.1:8787.</summary>
@@ -22,25 +20,10 @@ namespace Loomcycle.PowerShell
         [ValidateNotNull]
         public LoomcycleConnection? Connection { get; set; }
 
-        /// <summary>Retries after 429, 503 or a failed connect, for requests that are safe to repeat. Overrides the connection's default.</summary>
-        [Parameter]
-        [ValidateRange(0, 20)]
-        public int? MaximumRetryCount { get; set; }
-
-        /// <summary>Seconds before the first retry when the server sends no Retry-After; doubles each attempt, with jitter. Overrides the connection's default.</summary>
-        [Parameter]
-        [ValidateRange(0, 3600)]
-        public int? RetryIntervalSec { get; set; }
-
-        /// <summary>Cancelled when the pipeline stops (Ctrl+C, or a downstream command that wants no more).</summary>
-        internal CancellationToken StopToken => _stopping.Token;
-
         /// <summary>The connection this invocation uses.</summary>
         protected LoomcycleConnection ResolvedConnection => _connection ??= ConnectionResolver.Resolve(Connection);
 
-        private PipelineBridge Bridge => _bridge ??= new PipelineBridge(this);
-
-        public void Dispose()
+        private protected override void OnDisposing()
         {
             if (_pending is { } pending)
             {
@@ -48,12 +31,7 @@ namespace Loomcycle.PowerShell
                 _pending = null;
                 PipelineBridge.Abandon(pending.Task);
             }
-
-            _stopping.Dispose();
-            GC.SuppressFinalize(this);
         }
-
-        protected override void StopProcessing() => _stopping.Cancel();
 
         /// <summary>Reports the outcome of the last <see cref="StartEngineCall"/> before the pipeline ends.</summary>
         protected override void EndProcessing() => FinishPendingCall();
@@ -79,7 +57,7 @@ namespace Loomcycle.PowerShell
         /// <summary>
         /// Starts one engine call for a pipeline item and returns before it finishes, so PowerShell binds the next item while
         /// this one is on the wire. Calls stay in order and one at a time (one socket): the next call, a confirmation prompt
-        /// or the end of the pipeline first waits for this one and reports its failure as <see cref="TryRun(object?, Action, Func{LoomcycleException, string?}?)"/>
+        /// or the end of the pipeline first waits for this one and reports its failure as <see cref="LoomcycleEngineCmdlet.TryRun(object, Action, Func{LoomcycleException, string})"/>
         /// would, for <paramref name="target"/>. For calls whose result the pipeline does not need (deletes): a piped
         /// <c>Remove-LoomcycleSnapshot</c> otherwise pays PowerShell's per-item work and the request one after the other
         /// (issue 15, goal 5). A cmdlet that uses this and overrides EndProcessing calls <c>base.EndProcessing()</c>.
@@ -117,30 +95,6 @@ namespace Loomcycle.PowerShell
         {
             LoomcycleConnection connection = OpenConnection();
             Bridge.Drive(token => source(connection, token), onItem);
-        }
-
-        /// <summary>
-        /// Runs <paramref name="action"/>, reporting a Loomcycle failure as a non-terminating error for
-        /// <paramref name="target"/> so the pipeline goes on with the next item. Returns false on failure.
-        /// </summary>
-        protected bool TryRun(object? target, Action action) => TryRun(target, action, null);
-
-        /// <summary>
-        /// As <see cref="TryRun(object?, Action)"/>; <paramref name="recommendedAction"/> gives the advice for a failure
-        /// that this cmdlet can phrase in its own parameters (null: the general advice).
-        /// </summary>
-        protected bool TryRun(object? target, Action action, Func<LoomcycleException, string?>? recommendedAction)
-        {
-            try
-            {
-                action();
-                return true;
-            }
-            catch (LoomcycleException ex)
-            {
-                WriteError(LoomcycleErrors.From(ex, target, recommendedAction?.Invoke(ex)));
-                return false;
-            }
         }
 
         /// <summary>The resolved connection; a closed one ends the command with advice to connect again.</summary>

@@ -25,7 +25,7 @@ namespace Loomcycle.PowerShell
 
         private static int _activeWorkers;
 
-        private readonly LoomcycleCmdlet _cmdlet;
+        private readonly LoomcycleEngineCmdlet _cmdlet;
 
         /// <summary>Bridge workers still running in this process (tests check that a stopped pipeline leaves none behind).</summary>
         internal static int ActiveWorkers => Volatile.Read(ref _activeWorkers);
@@ -34,7 +34,7 @@ namespace Loomcycle.PowerShell
         private Waiter? _waiter;
         private CallFlow? _flow;
 
-        public PipelineBridge(LoomcycleCmdlet cmdlet)
+        public PipelineBridge(LoomcycleEngineCmdlet cmdlet)
         {
             _cmdlet = cmdlet;
         }
@@ -249,7 +249,7 @@ namespace Loomcycle.PowerShell
 
             private readonly ExecutionContext? _context;
 
-            public CallFlow(Action<Kind, string> post, LoomcycleCmdlet cmdlet)
+            public CallFlow(Action<Kind, string> post, LoomcycleEngineCmdlet cmdlet)
             {
                 var call = new LoomcycleCallContext
                 {
@@ -349,12 +349,12 @@ namespace Loomcycle.PowerShell
             // No spinning: the pipeline thread sleeps only when the source waits for the network, where spinning burns
             // a core for nothing (the engine's own work never makes it wait).
             private readonly ManualResetEventSlim _signal = new ManualResetEventSlim(false, 0);
-            private readonly LoomcycleCmdlet _cmdlet;
+            private readonly LoomcycleEngineCmdlet _cmdlet;
             private readonly Action _wake;
             private ConcurrentQueue<Message>? _diagnostics;
             private bool _stopRegistered;
 
-            public Waiter(LoomcycleCmdlet cmdlet)
+            public Waiter(LoomcycleEngineCmdlet cmdlet)
             {
                 _cmdlet = cmdlet;
                 _wake = _signal.Set;

@@ -1,0 +1,80 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Loomcycle.PowerShell
+{
+    /// <summary>
+    /// Base of a cmdlet that runs engine calls through the <see cref="PipelineBridge"/> (engine verbose, debug and warning
+    /// lines reach the pipeline; Ctrl+C cancels the call) and reports failures as ErrorRecords. Most cmdlets derive from
+    /// <see cref="LoomcycleCmdlet"/>, which adds -Connection; this base is for a cmdlet that talks to a server on connections
+    /// it did not resolve itself (Stop-LoomcycleHookListener deletes each hook on the connection that registered it).
+    /// </summary>
+    public abstract class LoomcycleEngineCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private PipelineBridge? _bridge;
+
+        /// <summary>Retries after 429, 503 or a failed connect, for requests that are safe to repeat. Overrides the connection's default.</summary>
+        [Parameter]
+        [ValidateRange(0, 20)]
+        public int? MaximumRetryCount { get; set; }
+
+        /// <summary>Seconds before the first retry when the server sends no Retry-After; doubles each attempt, with jitter. Overrides the connection's default.</summary>
+        [Parameter]
+        [ValidateRange(0, 3600)]
+        public int? RetryIntervalSec { get; set; }
+
+        /// <summary>Cancelled when the pipeline stops (Ctrl+C, or a downstream command that wants no more).</summary>
+        internal CancellationToken StopToken => _stopping.Token;
+
+        private protected PipelineBridge Bridge => _bridge ??= new PipelineBridge(this);
+
+        public void Dispose()
+        {
+            OnDisposing();
+            _stopping.Dispose();
+            GC.SuppressFinalize(this);
+        }
+
+        /// <summary>Lets a derived cmdlet let go of work still running before the cancellation source is disposed.</summary>
+        private protected virtual void OnDisposing()
+        {
+        }
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>Runs one engine call on connections the cmdlet holds itself, through the bridge; engine errors are thrown as they are.</summary>
+        protected void InvokeEngine(Func<CancellationToken, Task> call) =>
+            Bridge.Invoke<bool>(async token =>
+            {
+                await call(token).ConfigureAwait(false);
+                return true;
+            });
+
+        /// <summary>
+        /// Runs <paramref name="action"/>, reporting a Loomcycle failure as a non-terminating error for
+        /// <paramref name="target"/> so the pipeline goes on with the next item. Returns false on failure.
+        /// </summary>
+        protected bool TryRun(object? target, Action action) => TryRun(target, action, null);
+
+        /// <summary>
+        /// As <see cref="TryRun(object?, Action)"/>; <paramref name="recommendedAction"/> gives the advice for a failure
+        /// that this cmdlet can phrase in its own parameters (null: the general advice).
+        /// </summary>
+        protected bool TryRun(object? target, Action action, Func<LoomcycleException, string?>? recommendedAction)
+        {
+            try
+            {
+                action();
+                return true;
+            }
+            catch (LoomcycleException ex)
+            {
+                WriteError(LoomcycleErrors.From(ex, target, recommendedAction?.Invoke(ex)));
+                return false;
+            }
+        }
+    }
+}
