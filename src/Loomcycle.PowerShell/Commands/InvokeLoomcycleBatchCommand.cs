@@ -113,13 +113,13 @@ namespace Loomcycle.PowerShell.Commands
             };
             if (string.IsNullOrEmpty(spawn.Prompt))
             {
-                WriteError(LoomcycleErrors.InvalidParameter($"Input {index} has no prompt: give a string or an object with a Prompt property.", input));
+                WriteError(LoomcycleErrors.From(new InvalidArgumentException($"Input {index} has no prompt: give a string or an object with a Prompt property."), input));
                 return;
             }
 
             if (string.IsNullOrEmpty(spawn.Agent))
             {
-                WriteError(LoomcycleErrors.InvalidParameter($"Input {index} names no agent: give -Agent or an Agent property.", input));
+                WriteError(LoomcycleErrors.From(new InvalidArgumentException($"Input {index} names no agent: give -Agent or an Agent property."), input));
                 return;
             }
 

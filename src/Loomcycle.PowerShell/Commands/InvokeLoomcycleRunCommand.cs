@@ -72,7 +72,8 @@ namespace Loomcycle.PowerShell.Commands
         {
             if (Prompt is null && SystemPrompt is null && (Segment is null || Segment.Length == 0))
             {
-                ThrowTerminatingError(LoomcycleErrors.InvalidParameter("Give the run some input: -Prompt, -SystemPrompt or -Segment.", Agent));
+                ThrowTerminatingError(LoomcycleErrors.From(
+                    new InvalidArgumentException("Give the run some input: -Prompt, -SystemPrompt or -Segment."), Agent));
             }
 
             base.ProcessRecord();

@@ -76,8 +76,7 @@ namespace Loomcycle.PowerShell.Commands
                 {
                     if (Payload is null || (Payload is PSObject ps && ps.BaseObject is null))
                     {
-                        WriteError(LoomcycleErrors.InvalidParameter("-Payload must not be null: the server needs a JSON value to publish.", Channel[0]));
-                        return;
+                        throw new InvalidArgumentException("The payload must not be null: the server needs a JSON value to publish.");
                     }
 
                     json = JsonFromObject.Convert(Payload);

@@ -53,7 +53,7 @@ namespace Loomcycle.PowerShell.Commands
         {
             if (Description is null && Semantic is null && DefaultTtlSec is null && MaxMessages is null)
             {
-                WriteError(LoomcycleErrors.InvalidParameter("Nothing to change: give -Description, -Semantic, -DefaultTtlSec or -MaxMessages.", Name));
+                WriteError(LoomcycleErrors.From(new InvalidArgumentException("Nothing to change: give -Description, -Semantic, -DefaultTtlSec or -MaxMessages."), Name));
                 return;
             }
 

@@ -46,7 +46,7 @@ namespace Loomcycle.PowerShell.Commands
         {
             if (Pinned is null && Archived is null)
             {
-                WriteError(LoomcycleErrors.InvalidParameter("Nothing to change: give -Pinned or -Archived.", SessionId));
+                WriteError(LoomcycleErrors.From(new InvalidArgumentException("Nothing to change: give -Pinned or -Archived."), SessionId));
                 return;
             }
 

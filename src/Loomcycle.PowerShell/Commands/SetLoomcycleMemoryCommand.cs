@@ -131,7 +131,7 @@ namespace Loomcycle.PowerShell.Commands
                 {
                     if (Value is null)
                     {
-                        WriteError(LoomcycleErrors.InvalidParameter("-Value must not be null; to delete the entry use Remove-LoomcycleMemory.", key));
+                        WriteError(LoomcycleErrors.From(new InvalidArgumentException("Value must not be null; to delete the entry use Remove-LoomcycleMemory."), key));
                         return;
                     }
 

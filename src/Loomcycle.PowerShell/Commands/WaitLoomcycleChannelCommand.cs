@@ -70,13 +70,13 @@ namespace Loomcycle.PowerShell.Commands
             };
             if (mode == "at_least" && Count is null)
             {
-                WriteError(LoomcycleErrors.InvalidParameter("-Mode AtLeast needs -Count.", Channel[0]));
+                WriteError(LoomcycleErrors.From(new InvalidArgumentException("-Mode AtLeast needs -Count."), Channel[0]));
                 return;
             }
 
             if (mode != "at_least" && Count is not null)
             {
-                WriteError(LoomcycleErrors.InvalidParameter("-Count applies to -Mode AtLeast only.", Channel[0]));
+                WriteError(LoomcycleErrors.From(new InvalidArgumentException("-Count applies to -Mode AtLeast only."), Channel[0]));
                 return;
             }
 

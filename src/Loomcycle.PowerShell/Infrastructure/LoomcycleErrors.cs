@@ -31,13 +31,6 @@ namespace Loomcycle.PowerShell
             return new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target);
         }
 
-        /// <summary>
-        /// A cmdlet's own refusal of its parameters (a combination that cannot work), before any engine call: a PowerShell
-        /// argument error with the same id and category an engine refusal of the input has.
-        /// </summary>
-        public static ErrorRecord InvalidParameter(string message, object? target) =>
-            new ErrorRecord(new PSArgumentException(message), "InvalidArgument", ErrorCategory.InvalidArgument, target);
-
         /// <summary>A connection that Disconnect-Loomcycle (or Dispose) closed was used again.</summary>
         public static ErrorRecord ConnectionClosed(LoomcycleConnection connection)
         {
