@@ -21,7 +21,7 @@ namespace Loomcycle
         private bool _lineHasBytes;
         private bool _lastWasCarriageReturn;
 
-        /// <param name="clock">When given, each read is stamped (<see cref="LastReadAt"/>).</param>
+        /// <summary>With a <paramref name="clock"/>, each read is stamped (<see cref="LastReadAt"/>).</summary>
         public GuardedEventStream(Stream inner, int maxEventBytes, TimeSpan idleTimeout, LocalClock? clock = null)
             : base(inner, idleTimeout)
         {
