@@ -282,6 +282,82 @@ namespace Loomcycle.Client.Tests
         }
 
         [Fact]
+        public async Task EventData_OfTextDeltas_KeptAsTheirText_IsEachFramesJsonExactly()
+        {
+            // Plain deltas ({"type":"text","text":"…"} with no quote or backslash in the text) keep only their text;
+            // every near miss (an escape, a quote, another field, other spacing, another type) must keep its bytes.
+            string[] frames =
+            {
+                "{\"type\":\"text\",\"text\":\"tök ✓ 😀\"}",
+                "{\"type\":\"text\",\"text\":\"\"}",
+                "{\"type\":\"text\",\"text\":\"a\\nb\"}",
+                "{\"type\":\"text\",\"text\":\"a\\u0041\"}",
+                "{\"type\":\"text\",\"text\":\"x\",\"extra\":\"y\"}",
+                "{\"type\":\"text\",\"text\":\"x\",\"n\":1,\"m\":\"y\"}",
+                "{\"type\":\"text\",\"text\":\"x\" }",
+                "{\"type\":\"text\", \"text\":\"x\"}",
+                "{\"type\":\"thinking\",\"text\":\"x\"}",
+                "{\"text\":\"x\",\"type\":\"text\"}",
+            };
+
+            var (events, stream) = await RunAsync(string.Concat(frames.Select(f => "event: text\ndata: " + f + "\n\n")));
+
+            Assert.Equal(frames.Length, events.Count);
+            for (int i = 0; i < frames.Length; i++)
+            {
+                Assert.Equal(frames[i], events[i].Data);
+            }
+
+            Assert.Equal("tök ✓ 😀", events[0].Text);
+            Assert.Equal("a\nb", events[2].Text);
+            events[0].Text = "changed";
+            Assert.Equal(frames[0], events[0].Data); // Data is the frame as it arrived, whatever Text says now
+        }
+
+        [Fact]
+        public void PlainTextFrame_OnlyTheExactShapeWithNoQuoteOrBackslashInTheText()
+        {
+            Assert.True(FrameBytes.IsPlainTextFrame("{\"type\":\"text\",\"text\":\"hi there\"}"u8));
+            Assert.True(FrameBytes.IsPlainTextFrame("{\"type\":\"text\",\"text\":\"\"}"u8));
+            Assert.False(FrameBytes.IsPlainTextFrame("{\"type\":\"text\",\"text\":\"a\\\"b\"}"u8));
+            Assert.False(FrameBytes.IsPlainTextFrame("{\"type\":\"text\",\"text\":\"a\",\"b\":\"c\"}"u8));
+            Assert.False(FrameBytes.IsPlainTextFrame("{\"type\":\"text\",\"text\":\"a\"} "u8));
+            Assert.False(FrameBytes.IsPlainTextFrame("{\"type\":\"text\",\"text\":\""u8));
+            Assert.False(FrameBytes.IsPlainTextFrame("{\"type\":\"text\",\"text\":\"}"u8));
+        }
+
+        [Fact]
+        public async Task ResultText_OfManyDeltas_IsEveryDeltaJoinedInOrder()
+        {
+            // The deltas are kept in chunks (8, 16, … 256 entries) and joined on read: cross every chunk boundary,
+            // skip empty deltas, and read Text both while the stream runs and at its end.
+            var expected = new System.Text.StringBuilder();
+            var sse = new System.Text.StringBuilder();
+            for (int i = 0; i < 1300; i++)
+            {
+                string delta = i % 50 == 0 ? string.Empty : "d" + i + (i % 7 == 0 ? "\\n" : " ");
+                sse.Append("event: text\ndata: {\"type\":\"text\",\"text\":\"").Append(delta).Append("\"}\n\n");
+                expected.Append(delta.Replace("\\n", "\n"));
+            }
+
+            Server.Enqueue("POST", "/v1/runs", Faults.RawSse(sse.ToString()));
+            using RunStream stream = await Connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p" });
+            int seen = 0;
+            string? midway = null;
+            await foreach (RunEvent ev in stream.ReadEventsAsync())
+            {
+                if (++seen == 9)
+                {
+                    midway = stream.Result.Text;
+                }
+            }
+
+            Assert.Equal(1300, seen);
+            Assert.Equal("d1 d2 d3 d4 d5 d6 d7\nd8 ", midway);
+            Assert.Equal(expected.ToString(), stream.Result.Text);
+        }
+
+        [Fact]
         public async Task EventData_IsTheFramesJsonExactly()
         {
             const string json = "{\"type\":\"text\",\"text\":\"\\u003cb\\u003e\",\"extra\":{ \"spaced\" : true }}";
@@ -443,6 +519,86 @@ namespace Loomcycle.Client.Tests
                 {
                 }
             });
+        }
+
+        [Fact]
+        public async Task ReceivedAt_IsWhenTheFramesBytesWereRead_NotWhenTheConsumerGotToIt()
+        {
+            // Two frames in one chunk share their read's stamp however long the consumer takes between them; a frame
+            // of a later chunk is stamped later; every stamp carries the local offset.
+            string a = Faults.Frame("text", "{\"type\":\"text\",\"text\":\"a\"}");
+            string b = Faults.Frame("text", "{\"type\":\"text\",\"text\":\"b\"}");
+            string c = Faults.Frame("done", "{\"type\":\"done\"}");
+            Server.Enqueue("POST", "/v1/runs", Faults.RawSse(new[] { (a + b, TimeSpan.Zero), (c, TimeSpan.FromMilliseconds(100)) }));
+            using RunStream stream = await Connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p" });
+
+            var events = new List<RunEvent>();
+            await foreach (RunEvent ev in stream.ReadEventsAsync())
+            {
+                events.Add(ev);
+                if (events.Count == 1)
+                {
+                    await Task.Delay(50);
+                }
+            }
+
+            Assert.Equal(3, events.Count);
+            Assert.Equal(events[0].ReceivedAt, events[1].ReceivedAt);
+            Assert.True(events[2].ReceivedAt > events[1].ReceivedAt);
+            Assert.All(events, ev => Assert.Equal(TimeZoneInfo.Local.GetUtcOffset(ev.ReceivedAt.UtcDateTime), ev.ReceivedAt.Offset));
+        }
+
+        [Fact]
+        public async Task ReadEvents_ASecondReading_FailsAtItsFirstMove_TheFirstReadsOn()
+        {
+            Server.Enqueue("POST", "/v1/runs", Faults.RawSse(
+                Faults.Frame("text", "{\"type\":\"text\",\"text\":\"a\"}"), Faults.Frame("done", "{\"type\":\"done\"}")));
+            using RunStream stream = await Connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p" });
+            await using IAsyncEnumerator<RunEvent> first = stream.ReadEventsAsync().GetAsyncEnumerator();
+            Assert.True(await first.MoveNextAsync());
+
+            IAsyncEnumerable<RunEvent> second = stream.ReadEventsAsync();
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => await second.GetAsyncEnumerator().MoveNextAsync());
+
+            Assert.Equal(1, first.Current.Sequence);
+            Assert.True(await first.MoveNextAsync());
+            Assert.Equal(2, first.Current.Sequence);
+            Assert.False(await first.MoveNextAsync());
+            Assert.False(await first.MoveNextAsync());
+            Assert.True(stream.Result.Completed);
+            Assert.Equal("a", stream.Result.Text);
+        }
+
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public async Task ReadEvents_EitherToken_TheArgumentsOrWithCancellations_EndsAHeldRead(bool cancelTheArgument)
+        {
+            using var release = new CancellationTokenSource();
+            Server.Enqueue("POST", "/v1/runs", Faults.HoldOpen(
+                new[] { Faults.Frame("text", "{\"type\":\"text\",\"text\":\"x\"}") },
+                Task.Delay(Timeout.Infinite, release.Token)));
+            using RunStream stream = await Connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p" });
+            using var argument = new CancellationTokenSource();
+            using var enumerator = new CancellationTokenSource();
+
+            var seen = new List<RunEvent>();
+            Task read = Task.Run(async () =>
+            {
+                await foreach (RunEvent ev in stream.ReadEventsAsync(argument.Token).WithCancellation(enumerator.Token))
+                {
+                    seen.Add(ev);
+                    (cancelTheArgument ? argument : enumerator).Cancel();
+                }
+            });
+
+            Task ended = await Task.WhenAny(read, Task.Delay(HangGuard));
+            release.Cancel();
+            Assert.Same(read, ended); // the held read ended because of the token, not the guard
+            Exception? error = await Record.ExceptionAsync(() => read);
+            Assert.NotNull(error);
+            Assert.False(error is LoomcycleConnectionException, "a cancelled read is not a broken stream: " + error);
+            Assert.Single(seen);
         }
 
         [Fact]

@@ -55,14 +55,18 @@ namespace Loomcycle
         [JsonIgnore]
         public int Sequence { get; internal set; }
 
-        /// <summary>When the event reached the client.</summary>
+        /// <summary>When the event reached the client: when the read that brought the end of its frame returned.</summary>
         [JsonIgnore]
         public DateTimeOffset ReceivedAt { get; internal set; }
 
+        internal const string TextFramePrefix = "{\"type\":\"text\",\"text\":\"";
+        internal const string TextFrameSuffix = "\"}";
+
         // The frame's bytes until Data is first read: most consumers never read it, and decoding every frame to
-        // UTF-16 cost more than parsing it. Frames that held a secret are stored masked, as text, instead.
+        // UTF-16 cost more than parsing it. Frames that held a secret are stored masked, as text, instead. A plain
+        // text delta keeps only its decoded text (the frame is TextFramePrefix + text + TextFrameSuffix, see FrameBytes).
         private string? _data;
-        private byte[]? _utf8;
+        private object? _frame; // byte[] (the bytes at _utf8Offset, _utf8Length) or string (a plain delta's text)
         private int _utf8Offset;
         private int _utf8Length;
 
@@ -75,8 +79,12 @@ namespace Loomcycle
                 string? data = _data;
                 if (data is null)
                 {
-                    byte[]? utf8 = _utf8;
-                    data = utf8 is null ? string.Empty : System.Text.Encoding.UTF8.GetString(utf8, _utf8Offset, _utf8Length);
+                    data = _frame switch
+                    {
+                        byte[] utf8 => System.Text.Encoding.UTF8.GetString(utf8, _utf8Offset, _utf8Length),
+                        string text => TextFramePrefix + text + TextFrameSuffix,
+                        _ => string.Empty,
+                    };
                     _data = data;
                 }
 
@@ -86,7 +94,7 @@ namespace Loomcycle
             internal set
             {
                 _data = value;
-                _utf8 = null;
+                _frame = null;
             }
         }
 
@@ -94,9 +102,16 @@ namespace Loomcycle
         internal void SetUtf8Data(byte[] buffer, int offset, int length)
         {
             _data = null;
-            _utf8 = buffer;
+            _frame = buffer;
             _utf8Offset = offset;
             _utf8Length = length;
+        }
+
+        /// <summary>Keeps a plain text delta's frame as its decoded text: the frame is exactly <see cref="TextFramePrefix"/> + <paramref name="text"/> + <see cref="TextFrameSuffix"/>.</summary>
+        internal void SetTextFrameData(string text)
+        {
+            _data = null;
+            _frame = text;
         }
 
         public override string ToString() => Type switch

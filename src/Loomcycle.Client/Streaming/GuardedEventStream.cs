@@ -16,15 +16,24 @@ namespace Loomcycle
     internal sealed class GuardedEventStream : IdleTimeoutStream
     {
         private readonly int _maxEventBytes;
+        private readonly LocalClock? _clock;
         private long _eventBytes;
         private bool _lineHasBytes;
         private bool _lastWasCarriageReturn;
 
-        public GuardedEventStream(Stream inner, int maxEventBytes, TimeSpan idleTimeout)
+        /// <summary>With a <paramref name="clock"/>, each read is stamped (<see cref="LastReadAt"/>).</summary>
+        public GuardedEventStream(Stream inner, int maxEventBytes, TimeSpan idleTimeout, LocalClock? clock = null)
             : base(inner, idleTimeout)
         {
             _maxEventBytes = maxEventBytes;
+            _clock = clock;
         }
+
+        /// <summary>
+        /// When the last read returned (with a clock). The SSE parser dispatches an event as soon as its blank line is in
+        /// its buffer, before it reads again, so for the event being dispatched this is when its last bytes arrived.
+        /// </summary>
+        public DateTimeOffset LastReadAt { get; private set; }
 
         /// <summary>True when the last bytes read did not finish a frame (no blank line after them).</summary>
         public bool EndedMidFrame => _eventBytes > 0;
@@ -35,6 +44,11 @@ namespace Loomcycle
         /// <summary>Counts bytes since the last blank line (the end of a frame) across CR, LF and CRLF.</summary>
         protected override void OnRead(ReadOnlySpan<byte> bytes)
         {
+            if (_clock is not null)
+            {
+                LastReadAt = _clock.Now();
+            }
+
             while (!bytes.IsEmpty)
             {
                 int newline = bytes.IndexOfAny((byte)'\r', (byte)'\n');

@@ -205,16 +205,8 @@ namespace Loomcycle
             return new LoomcycleTimeoutException(DescribeTimeout(), 0, null, null, inner);
         }
 
-        /// <summary>
-        /// <see cref="DateTime.UtcNow"/> ticks when the last read completed: when the bytes read last arrived. A stream's
-        /// events are stamped with it, so the clock is read once per network read, not once per event (on a VM a clock read
-        /// costs ~100 ns, a fifth of parsing a small event).
-        /// </summary>
-        public long LastReadUtcTicks { get; private set; }
-
         private void Observe(ReadOnlySpan<byte> bytes)
         {
-            LastReadUtcTicks = DateTime.UtcNow.Ticks;
             BytesRead += bytes.Length;
             OnRead(bytes);
         }

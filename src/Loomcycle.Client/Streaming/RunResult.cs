@@ -10,7 +10,11 @@ namespace Loomcycle
     /// </summary>
     public sealed class RunResult
     {
-        private readonly StringBuilder _text = new StringBuilder();
+        // The text deltas themselves (strings the parser already made), joined when Text is read: one reference per
+        // delta in chunks that double up to 256 entries, instead of a second copy of every character.
+        private readonly List<string[]> _textChunks = new List<string[]>();
+        private string[]? _textChunk;
+        private int _textChunkUsed;
         private readonly List<string> _errors = new List<string>();
 
         internal RunResult(string? agent)
@@ -26,7 +30,7 @@ namespace Loomcycle
         public string? RunId { get; private set; }
 
         /// <summary>Every text delta, joined.</summary>
-        public string Text => _text.ToString();
+        public string Text => JoinText();
         public string? StopReason { get; private set; }
 
         /// <summary>Run totals from the done event.</summary>
@@ -77,7 +81,7 @@ namespace Loomcycle
             switch (ev.Type)
             {
                 case "text":
-                    _text.Append(ev.Text);
+                    AppendText(ev.Text);
                     break;
                 case "session":
                     SessionId ??= ev.SessionId ?? ev.Text;
@@ -95,13 +99,7 @@ namespace Loomcycle
                     ToolCallCount++;
                     break;
                 case "error":
-                    // The loop and the handler often report the same failure twice; keep it once.
-                    string message = ev.Error ?? "unknown error";
-                    if (!_errors.Exists(e => e == message || message.EndsWith(": " + e, StringComparison.Ordinal)))
-                    {
-                        _errors.Add(message);
-                    }
-
+                    AddError(ev.Error ?? "unknown error");
                     break;
                 case "awaiting_input":
                     Parked = true;
@@ -112,6 +110,97 @@ namespace Loomcycle
                     Usage = ev.Usage;
                     break;
             }
+        }
+
+        // Its own method: a lambda capturing a local of the switch above made the compiler allocate the closure at the
+        // switch's entry, i.e. on every event (24 B per text delta).
+        private void AddError(string message)
+        {
+            // The loop and the handler often report the same failure twice; keep it once.
+            foreach (string e in _errors)
+            {
+                if (e == message || message.EndsWith(": " + e, StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+
+            _errors.Add(message);
+        }
+
+        private void AppendText(string? delta)
+        {
+            if (string.IsNullOrEmpty(delta))
+            {
+                return;
+            }
+
+            string[]? chunk = _textChunk;
+            if (chunk is null || _textChunkUsed == chunk.Length)
+            {
+                chunk = new string[chunk is null ? 8 : Math.Min(chunk.Length * 2, 256)];
+                _textChunks.Add(chunk);
+                _textChunk = chunk;
+                _textChunkUsed = 0;
+            }
+
+            chunk[_textChunkUsed++] = delta!;
+        }
+
+        private string JoinText()
+        {
+            List<string[]> chunks = _textChunks;
+            int last = chunks.Count - 1;
+            if (last < 0)
+            {
+                return string.Empty;
+            }
+
+            if (last == 0 && _textChunkUsed == 1)
+            {
+                return chunks[0][0];
+            }
+
+            int length = 0;
+            for (int c = 0; c <= last; c++)
+            {
+                string[] chunk = chunks[c];
+                int used = c == last ? _textChunkUsed : chunk.Length;
+                for (int i = 0; i < used; i++)
+                {
+                    length += chunk[i].Length;
+                }
+            }
+
+#if NET8_0_OR_GREATER
+            return string.Create(length, (chunks, _textChunkUsed), static (span, state) =>
+            {
+                int last = state.chunks.Count - 1;
+                for (int c = 0; c <= last; c++)
+                {
+                    string[] chunk = state.chunks[c];
+                    int used = c == last ? state._textChunkUsed : chunk.Length;
+                    for (int i = 0; i < used; i++)
+                    {
+                        chunk[i].AsSpan().CopyTo(span);
+                        span = span.Slice(chunk[i].Length);
+                    }
+                }
+            });
+#else
+            var text = new StringBuilder(length);
+            for (int c = 0; c <= last; c++)
+            {
+                string[] chunk = chunks[c];
+                int used = c == last ? _textChunkUsed : chunk.Length;
+                for (int i = 0; i < used; i++)
+                {
+                    text.Append(chunk[i]);
+                }
+            }
+
+            return text.ToString();
+#endif
         }
 
         internal void Finish() => Duration = DateTimeOffset.Now - StartedAt;

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net.Http;
 using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -28,6 +27,8 @@ namespace Loomcycle
         private readonly FrameBytes _frames = new FrameBytes();
         private readonly LocalClock _clock = new LocalClock();
         private int _started;
+        private string? _lastEventType;
+        private string? _lastEventTypeMasked;
 
         internal RunStream(HttpResponseMessage response, LoomcycleConnection connection, string? agent, IReadOnlyList<string> secrets)
         {
@@ -44,58 +45,11 @@ namespace Loomcycle
         public int SkippedFrames { get; private set; }
 
         /// <summary>Yields each event as soon as its frame is complete. Can be enumerated once.</summary>
-        public async IAsyncEnumerable<RunEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            if (Interlocked.Exchange(ref _started, 1) != 0)
-            {
-                throw new InvalidOperationException("A run stream can be read only once.");
-            }
-
-            // .NET Framework ignores the token on response-stream reads: closing the response is what unblocks them.
-            using CancellationTokenRegistration abort = cancellationToken.Register(static state => ((HttpResponseMessage)state!).Dispose(), _response);
-            Stream body = await LoomcycleConnection.ReadStreamAsync(_response.Content, cancellationToken).ConfigureAwait(false);
-            using var guarded = new GuardedEventStream(body, _connection.Options.MaximumEventBytes, _connection.Options.StreamIdleTimeout);
-            SseParser<RunEvent?> parser = SseParser.Create(guarded, Parse);
-            int sequence = 0;
-            IAsyncEnumerator<SseItem<RunEvent?>> items = parser.EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-            try
-            {
-                while (true)
-                {
-                    try
-                    {
-                        if (!await items.MoveNextAsync().ConfigureAwait(false))
-                        {
-                            break;
-                        }
-                    }
-                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is IOException || ex is HttpRequestException || ex is ObjectDisposedException))
-                    {
-                        Result.EndedMidFrame = guarded.EndedMidFrame;
-                        throw new LoomcycleConnectionException(
-                            $"The run stream broke after {sequence} events{(guarded.EndedMidFrame ? ", in the middle of an event" : string.Empty)}: {_connection.Redact(ex.Message, _secrets)}", 0, null, null, ex)
-                        { Target = Result.RunId ?? Result.AgentId };
-                    }
-
-                    RunEvent? ev = items.Current.Data;
-                    if (ev is null)
-                    {
-                        continue;
-                    }
-
-                    ev.Sequence = ++sequence;
-                    ev.ReceivedAt = _clock.At(guarded.LastReadUtcTicks); // when the bytes that completed it arrived
-                    Result.Observe(ev);
-                    yield return ev;
-                }
-            }
-            finally
-            {
-                await items.DisposeAsync().ConfigureAwait(false);
-                Result.EndedMidFrame = guarded.EndedMidFrame;
-                Result.Finish();
-            }
-        }
+        /// <remarks>
+        /// A hand-written enumerator over the parser's rather than a second async iterator: an event the parser has
+        /// already buffered passes through with no state machine step of its own (the parser's is the only one).
+        /// </remarks>
+        public IAsyncEnumerable<RunEvent> ReadEventsAsync(CancellationToken cancellationToken = default) => new EventSource(this, cancellationToken);
 
         public void Dispose() => _response.Dispose();
 
@@ -117,7 +71,16 @@ namespace Loomcycle
             SecretSet secrets = _secretSet;
             if (!secrets.IsEmpty)
             {
-                eventType = secrets.Redact(eventType)!;
+                // The parser makes a new string per event name, but the names repeat: mask each distinct one once.
+                if (eventType == _lastEventType)
+                {
+                    eventType = _lastEventTypeMasked!;
+                }
+                else
+                {
+                    _lastEventType = eventType;
+                    eventType = _lastEventTypeMasked = secrets.Redact(eventType)!;
+                }
             }
 
             RunEvent? ev;
@@ -200,6 +163,220 @@ namespace Loomcycle
         {
             string text = Encoding.UTF8.GetString(data.Slice(0, Math.Min(data.Length, MalformedExcerptLength)).ToArray());
             return _connection.Redact(text, _secrets) + (data.Length > MalformedExcerptLength ? "…" : string.Empty);
+        }
+
+        private sealed class EventSource : IAsyncEnumerable<RunEvent>
+        {
+            private readonly RunStream _stream;
+            private readonly CancellationToken _token;
+
+            public EventSource(RunStream stream, CancellationToken token)
+            {
+                _stream = stream;
+                _token = token;
+            }
+
+            public IAsyncEnumerator<RunEvent> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+                new EventReader(_stream, _token, cancellationToken);
+        }
+
+        /// <summary>
+        /// The events of one reading. Behaves as the async iterator it replaced: the first <see cref="MoveNextAsync"/>
+        /// opens the body (and fails if the stream was read before), a broken connection becomes a
+        /// <see cref="LoomcycleConnectionException"/>, and the end, a failure or an early dispose closes the parser and
+        /// completes <see cref="Result"/> once.
+        /// </summary>
+        private sealed class EventReader : IAsyncEnumerator<RunEvent>
+        {
+            private readonly RunStream _stream;
+            private readonly CancellationToken _token;
+            private readonly CancellationTokenSource? _linked;
+            private CancellationTokenRegistration _abort;
+            private GuardedEventStream? _guarded;
+            private IAsyncEnumerator<SseItem<RunEvent?>>? _items;
+            private RunEvent? _current;
+            private int _sequence;
+            private bool _done;
+
+            public EventReader(RunStream stream, CancellationToken token, CancellationToken enumeratorToken)
+            {
+                _stream = stream;
+                // As [EnumeratorCancellation] combines the argument's token with GetAsyncEnumerator's.
+                if (!token.CanBeCanceled || token == enumeratorToken)
+                {
+                    _token = enumeratorToken;
+                }
+                else if (!enumeratorToken.CanBeCanceled)
+                {
+                    _token = token;
+                }
+                else
+                {
+                    _linked = CancellationTokenSource.CreateLinkedTokenSource(token, enumeratorToken);
+                    _token = _linked.Token;
+                }
+            }
+
+            public RunEvent Current => _current!;
+
+            public ValueTask<bool> MoveNextAsync()
+            {
+                if (_done)
+                {
+                    return new ValueTask<bool>(false);
+                }
+
+                IAsyncEnumerator<SseItem<RunEvent?>>? items = _items;
+                if (items is null)
+                {
+                    return OpenAsync();
+                }
+
+                while (true)
+                {
+                    ValueTask<bool> next = items.MoveNextAsync();
+                    if (!next.IsCompletedSuccessfully)
+                    {
+                        return WaitAsync(next);
+                    }
+
+                    if (!next.Result)
+                    {
+                        return EndAsync();
+                    }
+
+                    RunEvent? ev = items.Current.Data;
+                    if (ev is not null)
+                    {
+                        Stamp(ev);
+                        return new ValueTask<bool>(true);
+                    }
+                }
+            }
+
+            public async ValueTask DisposeAsync()
+            {
+                if (!_done)
+                {
+                    _done = true;
+                    await CloseAsync().ConfigureAwait(false);
+                }
+            }
+
+            private void Stamp(RunEvent ev)
+            {
+                ev.Sequence = ++_sequence;
+                // When the read that completed the frame returned: one clock read per read, not per event (a 16 KiB read
+                // holds ~300 text deltas), and a slow consumer no longer delays the stamp of events already received.
+                ev.ReceivedAt = _guarded!.LastReadAt;
+                _stream.Result.Observe(ev);
+                _current = ev;
+            }
+
+            private async ValueTask<bool> OpenAsync()
+            {
+                RunStream stream = _stream;
+                if (Interlocked.Exchange(ref stream._started, 1) != 0)
+                {
+                    _done = true;
+                    _linked?.Dispose();
+                    throw new InvalidOperationException("A run stream can be read only once.");
+                }
+
+                try
+                {
+                    // .NET Framework ignores the token on response-stream reads: closing the response is what unblocks them.
+                    _abort = _token.Register(static state => ((HttpResponseMessage)state!).Dispose(), stream._response);
+                    Stream body = await LoomcycleConnection.ReadStreamAsync(stream._response.Content, _token).ConfigureAwait(false);
+                    _guarded = new GuardedEventStream(body, stream._connection.Options.MaximumEventBytes, stream._connection.Options.StreamIdleTimeout, stream._clock);
+                    SseParser<RunEvent?> parser = SseParser.Create(_guarded, stream.Parse);
+                    _items = parser.EnumerateAsync(_token).GetAsyncEnumerator(_token);
+                }
+                catch
+                {
+                    _done = true;
+                    await CloseAsync().ConfigureAwait(false);
+                    throw;
+                }
+
+                return await WaitAsync(_items.MoveNextAsync()).ConfigureAwait(false);
+            }
+
+            /// <summary>The slow path: the parser has to wait for the network (or failed); then reads on until an event.</summary>
+            private async ValueTask<bool> WaitAsync(ValueTask<bool> next)
+            {
+                IAsyncEnumerator<SseItem<RunEvent?>> items = _items!;
+                while (true)
+                {
+                    bool more;
+                    try
+                    {
+                        more = await next.ConfigureAwait(false);
+                    }
+                    catch (Exception ex)
+                    {
+                        _done = true;
+                        GuardedEventStream guarded = _guarded!;
+                        await CloseAsync().ConfigureAwait(false);
+                        if (!_token.IsCancellationRequested && (ex is IOException || ex is HttpRequestException || ex is ObjectDisposedException))
+                        {
+                            RunStream stream = _stream;
+                            throw new LoomcycleConnectionException(
+                                $"The run stream broke after {_sequence} events{(guarded.EndedMidFrame ? ", in the middle of an event" : string.Empty)}: {stream._connection.Redact(ex.Message, stream._secrets)}", 0, null, null, ex)
+                            { Target = stream.Result.RunId ?? stream.Result.AgentId };
+                        }
+
+                        throw;
+                    }
+
+                    if (!more)
+                    {
+                        return await EndAsync().ConfigureAwait(false);
+                    }
+
+                    RunEvent? ev = items.Current.Data;
+                    if (ev is not null)
+                    {
+                        Stamp(ev);
+                        return true;
+                    }
+
+                    next = items.MoveNextAsync();
+                }
+            }
+
+            private async ValueTask<bool> EndAsync()
+            {
+                _done = true;
+                await CloseAsync().ConfigureAwait(false);
+                return false;
+            }
+
+            /// <summary>Once, at the end, on a failure or on an early dispose (as the iterator's finally and usings did).</summary>
+            private async ValueTask CloseAsync()
+            {
+                try
+                {
+                    if (_items is not null)
+                    {
+                        try
+                        {
+                            await _items.DisposeAsync().ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            _stream.Result.EndedMidFrame = _guarded!.EndedMidFrame;
+                            _stream.Result.Finish();
+                        }
+                    }
+                }
+                finally
+                {
+                    _guarded?.Dispose();
+                    _abort.Dispose();
+                    _linked?.Dispose();
+                }
+            }
         }
     }
 }
