@@ -133,44 +133,10 @@ namespace Loomcycle
         public async Task<FileInfo> ExportChatToFileAsync(
             string sessionId, string path, bool overwrite, string format = "markdown", string? scope = null, CancellationToken cancellationToken = default)
         {
-            var target = new FileInfo(path);
-            if (target.Exists && !overwrite)
-            {
-                throw new InvalidArgumentException($"The file '{target.FullName}' already exists and overwriting it was not allowed.") { Target = target.FullName };
-            }
-
-            if (target.Directory is { Exists: false } folder)
-            {
-                throw new InvalidArgumentException($"The folder '{folder.FullName}' does not exist.") { Target = folder.FullName };
-            }
-
+            FileInfo target = AtomicFile.Prepare(path, overwrite);
             ChatExport export = await ExportChatAsync(sessionId, format, scope, cancellationToken).ConfigureAwait(false);
             byte[] bytes = new UTF8Encoding(false).GetBytes(export.Text);
-            string temporary = Path.Combine(target.DirectoryName ?? ".", $".{target.Name}.{Guid.NewGuid():N}.partial");
-            try
-            {
-                using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
-                {
-                    await file.WriteAsync(bytes, 0, bytes.Length, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (target.Exists)
-                {
-                    File.Delete(target.FullName);
-                }
-
-                File.Move(temporary, target.FullName);
-            }
-            finally
-            {
-                if (File.Exists(temporary))
-                {
-                    File.Delete(temporary);
-                }
-            }
-
-            target.Refresh();
-            return target;
+            return await AtomicFile.WriteAsync(target, file => file.WriteAsync(bytes, 0, bytes.Length, cancellationToken)).ConfigureAwait(false);
         }
 
         private async Task<ChatEnvelope> ChatOpAsync(string op, string sessionId, string? scope, Action<Utf8JsonWriter>? extra, CancellationToken cancellationToken)

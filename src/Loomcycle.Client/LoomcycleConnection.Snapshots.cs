@@ -105,42 +105,8 @@ namespace Loomcycle
         /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
         public async Task<FileInfo> ExportSnapshotToFileAsync(string snapshotId, string path, bool overwrite, CancellationToken cancellationToken = default)
         {
-            var target = new FileInfo(path);
-            if (target.Exists && !overwrite)
-            {
-                throw new InvalidArgumentException($"The file '{target.FullName}' already exists and overwriting it was not allowed.") { Target = target.FullName };
-            }
-
-            if (target.Directory is { Exists: false } directory)
-            {
-                throw new InvalidArgumentException($"The folder '{directory.FullName}' does not exist.") { Target = directory.FullName };
-            }
-
-            string temporary = Path.Combine(target.DirectoryName ?? ".", $".{target.Name}.{Guid.NewGuid():N}.partial");
-            try
-            {
-                using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
-                {
-                    await ExportSnapshotAsync(snapshotId, file, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (target.Exists)
-                {
-                    File.Delete(target.FullName);
-                }
-
-                File.Move(temporary, target.FullName);
-            }
-            finally
-            {
-                if (File.Exists(temporary))
-                {
-                    File.Delete(temporary);
-                }
-            }
-
-            target.Refresh();
-            return target;
+            FileInfo target = AtomicFile.Prepare(path, overwrite);
+            return await AtomicFile.WriteAsync(target, file => ExportSnapshotAsync(snapshotId, file, cancellationToken)).ConfigureAwait(false);
         }
 
         /// <summary>POST /v1/_snapshots/{id}/restore from a snapshot stored on this server.</summary>
