@@ -55,6 +55,18 @@ namespace Loomcycle.Benchmarks.Scenarios
             return (user, runs);
         }
 
+        /// <summary>Records one arrival (any thread) and wakes the driver.</summary>
+        private void Arrived(List<double> latencies, SemaphoreSlim arrived, long timestamp)
+        {
+            double ms = SinceWritten(timestamp);
+            lock (latencies)
+            {
+                latencies.Add(ms);
+            }
+
+            arrived.Release();
+        }
+
         /// <summary>Latency of one change in ms: the arrival stamp minus the server's stamp of the frame's write.</summary>
         private double SinceWritten(long arrival)
         {
@@ -116,13 +128,7 @@ namespace Loomcycle.Benchmarks.Scenarios
                         using JsonDocument doc = JsonDocument.Parse(item.Data);
                         if (doc.RootElement.GetProperty("status").GetString() == "completed")
                         {
-                            double ms = SinceWritten(Stopwatch.GetTimestamp());
-                            lock (latencies)
-                            {
-                                latencies.Add(ms);
-                            }
-
-                            arrived.Release();
+                            Arrived(latencies, arrived, Stopwatch.GetTimestamp());
                         }
                     }
                 }
@@ -150,13 +156,7 @@ namespace Loomcycle.Benchmarks.Scenarios
                 {
                     await foreach (RunState state in Server.Connection.WatchRunStatesAsync(new RunStateWatchOptions { UserId = user }, stop.Token).ConfigureAwait(false))
                     {
-                        double ms = SinceWritten(Stopwatch.GetTimestamp());
-                        lock (latencies)
-                        {
-                            latencies.Add(ms);
-                        }
-
-                        arrived.Release();
+                        Arrived(latencies, arrived, Stopwatch.GetTimestamp());
                     }
                 }
                 catch (OperationCanceledException)
@@ -176,16 +176,7 @@ namespace Loomcycle.Benchmarks.Scenarios
             int before = Bus.TotalSubscriptions;
             var latencies = new List<double>();
             using var arrived = new SemaphoreSlim(0);
-            BenchShared.OnArrival = ts =>
-            {
-                double ms = SinceWritten(ts);
-                lock (latencies)
-                {
-                    latencies.Add(ms);
-                }
-
-                arrived.Release();
-            };
+            BenchShared.OnArrival = ts => Arrived(latencies, arrived, ts);
             using PowerShell ps = PowerShell.Create();
             ps.Runspace = Runspace.Runspace;
             ps.AddScript($"Watch-LoomcycleAgent -UserId '{user}' -TimeoutSec 600 | Measure-BenchArrival");
