@@ -63,7 +63,16 @@ Describe 'Package' {
         $nuspec.package.metadata.licenseUrl | Should -Be 'https://www.apache.org/licenses/LICENSE-2.0'
         $nuspec.package.metadata.projectUrl | Should -Not -BeNullOrEmpty
         $nuspec.package.metadata.tags | Should -Match 'loomcycle'
-        $nuspec.package.metadata.releaseNotes | Should -Match 'Test-LoomcycleConnection'   # this version's CHANGELOG section
+        # This version's CHANGELOG section, and not an older one's.
+        $changelog = (Get-Content (Join-Path $RepoRoot 'CHANGELOG.md') -Raw) -replace "`r", ''
+        $sections = [regex]::Matches($changelog, '(?s)## \[([0-9.]+)\]\s*(.*?)(?=\n## \[|\z)')
+        $ours = $sections | Where-Object { $_.Groups[1].Value -eq $version.ToString() }
+        $ours | Should -Not -BeNullOrEmpty -Because "CHANGELOG.md needs a section for $version"
+        $firstEntry = ($ours.Groups[2].Value -split "`n" | Where-Object { $_ -like '- *' } | Select-Object -First 1).TrimEnd()
+        $notes = $nuspec.package.metadata.releaseNotes -replace "`r", ''
+        $notes.Contains($firstEntry) | Should -BeTrue -Because "the release notes hold '$firstEntry'"
+        $older = $sections | Where-Object { $_.Groups[1].Value -ne $version.ToString() } | Select-Object -First 1
+        if ($older) { $notes.Contains("## [$($older.Groups[1].Value)]") | Should -BeFalse }
     }
 }
 
