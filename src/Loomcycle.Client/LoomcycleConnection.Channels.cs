@@ -150,6 +150,78 @@ namespace Loomcycle
             return new ChannelBatch(channel, result.Messages, next);
         }
 
+        /// <summary>
+        /// Reads the next messages of a channel, waiting up to <paramref name="totalWait"/> for the first: one
+        /// <see cref="SubscribeChannelAsync"/> (commits) or, with <paramref name="peek"/>, <see cref="PeekChannelAsync"/>
+        /// (never commits) after another until a batch has messages or the time is up. The server caps each wait (30 s by
+        /// default), so a longer <paramref name="totalWait"/> asks again; a server that answers at once without waiting is
+        /// polled at most once a second. <see cref="TimeSpan.Zero"/> reads once without waiting.
+        /// </summary>
+        /// <returns>The messages of the first non-empty batch, or the last (empty) batch's when the time is up.</returns>
+        /// <exception cref="InvalidArgumentException">The channel name, user id or <paramref name="maxMessages"/> is not valid; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (ends a wait at once).</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
+        public async Task<ChannelMessage[]> ReceiveChannelMessagesAsync(string channel, bool peek = false, string? fromCursor = null, int? maxMessages = null, TimeSpan totalWait = default, string? userId = null, CancellationToken cancellationToken = default)
+        {
+            ChannelBatch batch = await PollAsync(
+                (wait, token) => peek
+                    ? PeekChannelAsync(channel, fromCursor, maxMessages, wait, userId, token)
+                    : SubscribeChannelAsync(channel, fromCursor, maxMessages, wait, userId, token),
+                b => b.Messages.Length > 0,
+                totalWait,
+                cancellationToken).ConfigureAwait(false);
+            return batch.Messages;
+        }
+
+        /// <summary>
+        /// Waits up to <paramref name="timeout"/> until the channels satisfy <paramref name="mode"/>: one
+        /// <see cref="AwaitChannelsAsync"/> after another (the server caps each wait, 30 s by default; a server that answers
+        /// at once without waiting is polled at most once a second) until one is satisfied or the time is up. The result's
+        /// <see cref="ChannelWaitResult.TimedOut"/> is true when it is not satisfied: a timeout is a result, not an error.
+        /// <see cref="TimeSpan.Zero"/> checks once without waiting.
+        /// </summary>
+        /// <exception cref="InvalidArgumentException">No channel or more than <see cref="MaxChannelsPerCall"/>, a name, user id, mode, count or
+        /// <paramref name="maxMessages"/> is not valid; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (ends a wait at once).</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
+        public async Task<ChannelWaitResult> WaitChannelsAsync(IReadOnlyList<string> channels, string mode = "any", int? count = null, string? fromCursor = null, int? maxMessages = null, TimeSpan timeout = default, string? userId = null, CancellationToken cancellationToken = default)
+        {
+            ChannelWaitResult result = await PollAsync(
+                (wait, token) => AwaitChannelsAsync(channels, mode, count, fromCursor, maxMessages, wait, userId, token),
+                r => r.Satisfied,
+                timeout,
+                cancellationToken).ConfigureAwait(false);
+            result.TimedOut = !result.Satisfied;
+            return result;
+        }
+
+        /// <summary>
+        /// Repeats a long-polling <paramref name="call"/> (given the time left, or null once it is used up) until
+        /// <paramref name="done"/> or <paramref name="total"/> has passed. A call that came back in less than half the
+        /// wait it asked for means a server that does not long-poll: pause (at most 1 s) instead of spinning.
+        /// </summary>
+        private static async Task<T> PollAsync<T>(Func<TimeSpan?, CancellationToken, Task<T>> call, Func<T, bool> done, TimeSpan total, CancellationToken cancellationToken)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (true)
+            {
+                TimeSpan left = total - clock.Elapsed;
+                TimeSpan? wait = left > TimeSpan.Zero ? left : null;
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                T result = await call(wait, cancellationToken).ConfigureAwait(false);
+                if (done(result) || clock.Elapsed >= total)
+                {
+                    return result;
+                }
+
+                if (wait is TimeSpan asked && watch.Elapsed < TimeSpan.FromTicks(asked.Ticks / 2))
+                {
+                    TimeSpan pause = TimeSpan.FromMilliseconds(Math.Min(1000, Math.Max(0, (total - clock.Elapsed).TotalMilliseconds)));
+                    await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
         /// <summary>POST …/{name}/ack: commits <paramref name="cursor"/>. A cursor behind the committed one fails with <see cref="ChannelCursorRegressionException"/>.</summary>
         public async Task AckChannelAsync(string channel, string cursor, string? userId = null, CancellationToken cancellationToken = default)
         {

@@ -181,6 +181,36 @@ namespace Loomcycle
         }
 
         /// <summary>
+        /// POST /v1/_memory/backfill_embeddings, live, repeated while the server reports more: yields each call's result
+        /// (<see cref="MemoryEmbeddingResult.Batch"/> = 1, 2, …) as it comes. Stops when the server reports no more, or
+        /// with a warning (<see cref="LoomcycleCallContext.Diagnostics"/>) when a call embedded nothing although the server
+        /// reports more: rows with nothing to embed stay candidates forever, and another call would find the same ones.
+        /// </summary>
+        /// <exception cref="InvalidArgumentException">The scope, scope id or <paramref name="limit"/> is not valid; nothing is sent. Also the server's 400.</exception>
+        /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; no further call is made.</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.
+        /// Results of the calls before it have been yielded.</exception>
+        public async IAsyncEnumerable<MemoryEmbeddingResult> BackfillMemoryEmbeddingsAsync(string scope, string? scopeId, int? limit = null, string? prefix = null, string? tenant = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            for (int batch = 1; ; batch++)
+            {
+                MemoryEmbeddingResult result = await MaintainMemoryEmbeddingsAsync("Backfill", scope, scopeId, false, limit, prefix, tenant, cancellationToken).ConfigureAwait(false);
+                result.Batch = batch;
+                yield return result;
+                if (result.More != true)
+                {
+                    yield break;
+                }
+
+                if ((result.Embedded ?? 0) == 0)
+                {
+                    LoomcycleDiagnostics.Warning($"The server reports more rows but embedded none in call {batch} ({result.SkippedEmpty ?? 0} without text, {result.Failed ?? 0} failed); stopping.");
+                    yield break;
+                }
+            }
+        }
+
+        /// <summary>
         /// GET /v1/_memory/changes or /v1/_document/changes: the change feed, from after <paramref name="since"/>. Yields
         /// changes as they arrive until cancelled; the first frame (capture on or off, the embedder) goes to
         /// <paramref name="onStatus"/>. Each change's own <c>type</c> is kept.

@@ -255,6 +255,28 @@ namespace Loomcycle
             return result;
         }
 
+        /// <summary>
+        /// Op verify for a version: whether <paramref name="contentSha256"/> (by default the version's own hash) is the hash of
+        /// the active version of <paramref name="name"/> (by default the version's name). When either is not given, op get
+        /// reads the version <paramref name="defId"/> first; when both are given, only op verify is sent.
+        /// </summary>
+        /// <exception cref="InvalidArgumentException">The kind has no verify op (checked before anything is sent), <paramref name="defId"/> is
+        /// empty, or the version has no name. Also the server's 400.</exception>
+        /// <exception cref="NotFoundException">The server has no version <paramref name="defId"/> (its target is the id).</exception>
+        /// <exception cref="LoomcycleException">Any other failure: see <see cref="LoomcycleConnection"/> for the exceptions every call may throw.</exception>
+        public async Task<DefinitionVerification> TestDefinitionVersionAsync(DefinitionKind kind, string defId, string? name = null, string? contentSha256 = null, CancellationToken cancellationToken = default)
+        {
+            DefinitionKinds.RequireVerify(kind); // before the get
+            if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(contentSha256))
+            {
+                DefinitionVersion version = await GetDefinitionAsync(kind, defId, cancellationToken).ConfigureAwait(false);
+                name = version.Name;
+                contentSha256 = version.ContentSha256;
+            }
+
+            return await TestDefinitionAsync(kind, name!, contentSha256, cancellationToken).ConfigureAwait(false);
+        }
+
         /// <summary>GET /v1/_schedules/list-all: static and dynamic schedules.</summary>
         public async Task<ScheduleEntry[]> GetSchedulesAsync(string? tenant = null, CancellationToken cancellationToken = default)
         {

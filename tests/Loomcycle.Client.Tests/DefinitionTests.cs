@@ -120,5 +120,24 @@ namespace Loomcycle.Client.Tests
             await Assert.ThrowsAsync<InvalidArgumentException>(() => connection.GetDefinitionLineageAsync(DefinitionKind.Credential, "c"));
             Assert.Empty(Server.Requests);
         }
+
+        [Fact]
+        public async Task TestingAVersionReadsItOnlyWhenNameOrHashIsMissing()
+        {
+            Server.State.Clear();
+            LoomcycleConnection connection = Connection;
+            DefinitionVersion created = await connection.NewDefinitionAsync(DefinitionKind.Agent, "verify-me", "{\"model\":\"m\"}");
+            Server.ClearRequests();
+
+            DefinitionVerification byId = await connection.TestDefinitionVersionAsync(DefinitionKind.Agent, created.DefId);
+            DefinitionVerification given = await connection.TestDefinitionVersionAsync(DefinitionKind.Agent, created.DefId, "verify-me", created.ContentSha256);
+
+            Assert.True(byId.Matches);
+            Assert.Equal(created.ContentSha256, byId.ContentSha256);
+            Assert.True(given.Matches);
+            Assert.Equal(new[] { "get", "verify", "verify" }, Server.Requests.Select(r => JsonNode.Parse(r.BodyText)!["op"]!.GetValue<string>()));
+            await Assert.ThrowsAsync<InvalidArgumentException>(() => connection.TestDefinitionVersionAsync(DefinitionKind.Webhook, created.DefId));
+            Assert.Equal(3, Server.Requests.Count);
+        }
     }
 }

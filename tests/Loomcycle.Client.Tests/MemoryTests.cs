@@ -144,5 +144,54 @@ namespace Loomcycle.Client.Tests
             var ex = await Assert.ThrowsAsync<UnavailableException>(() => Connection.ListMemoryEntriesAsync("agent", "a1"));
             Assert.Equal("store_unavailable", ex.Code);
         }
+
+        [Fact]
+        public async Task BackfillRepeatsWhileTheServerSaysMoreAndNumbersTheCalls()
+        {
+            Server.State.Clear();
+            for (int i = 0; i < 5; i++)
+            {
+                Server.State.AddMemory("user", "u1", "k" + i, i.ToString());
+            }
+
+            var results = new System.Collections.Generic.List<MemoryEmbeddingResult>();
+            await foreach (MemoryEmbeddingResult r in Connection.BackfillMemoryEmbeddingsAsync("user", "u1", limit: 2))
+            {
+                results.Add(r);
+            }
+
+            Assert.Equal(new int?[] { 2, 2, 1 }, results.Select(r => r.Embedded));
+            Assert.Equal(new[] { 1, 2, 3 }, results.Select(r => r.Batch));
+            Assert.All(results, r => Assert.Equal("Backfill", r.Operation));
+            Assert.Equal(Enumerable.Repeat("POST /v1/_memory/backfill_embeddings?scope=user&scope_id=u1&dry_run=false&limit=2", 3), Server.Requests.Select(r => r.Method + " " + r.RawTarget));
+        }
+
+        [Fact]
+        public async Task BackfillStopsWithAWarningWhenTheServerSaysMoreButEmbedsNothing()
+        {
+            Server.Enqueue("POST", "/v1/_memory/backfill_embeddings", async ctx =>
+            {
+                ctx.Response.ContentType = "application/json";
+                await Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(ctx.Response, "{\"scope\":\"tenant\",\"candidates\":3,\"embedded\":0,\"failed\":1,\"skipped_empty\":2,\"more\":true}");
+            });
+            var lines = new System.Collections.Generic.List<string>();
+            LoomcycleCallContext.Current = new LoomcycleCallContext { Diagnostics = (level, text) => { if (level == DiagnosticLevel.Warning) lines.Add(text); } };
+            try
+            {
+                var results = new System.Collections.Generic.List<MemoryEmbeddingResult>();
+                await foreach (MemoryEmbeddingResult r in Connection.BackfillMemoryEmbeddingsAsync("tenant", null))
+                {
+                    results.Add(r);
+                }
+
+                Assert.Single(results);
+                Assert.Single(Server.Requests);
+                Assert.Equal("The server reports more rows but embedded none in call 1 (2 without text, 1 failed); stopping.", Assert.Single(lines));
+            }
+            finally
+            {
+                LoomcycleCallContext.Current = null;
+            }
+        }
     }
 }

@@ -138,6 +138,28 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void AFailedChannelOfABroadcastIsItsOwnErrorAndTheOthersAreWritten()
+        {
+            Server.Enqueue("POST", "/v1/_channels/_broadcast", Faults.Status(200, "application/json",
+                "{\"published\":1,\"failed\":1,\"results\":[{\"channel\":\"a\",\"msg_id\":\"msg_1\"},{\"channel\":\"b\",\"error\":\"channel not found\"}]}"));
+            var result = _fixture.Session.Run("Send-LoomcycleChannelMessage -Channel a, b -Payload 1 -PassThru");
+
+            ErrorRecord error = result.AssertSingleError("ChannelPublishFailed", "SendLoomcycleChannelMessageCommand", ErrorCategory.WriteError, "b");
+            Assert.Equal("Publishing to 'b' failed: channel not found", error.Exception.Message);
+            Assert.Null(error.ErrorDetails);
+            Assert.Contains("Loomcycle.LoomcycleException", BaseTypes(error.Exception.GetType()));
+            Assert.Equal("msg_1", Assert.Single(result.Output).Str("Id"));
+        }
+
+        private static IEnumerable<string?> BaseTypes(Type? type)
+        {
+            for (; type is not null; type = type.BaseType)
+            {
+                yield return type.FullName;
+            }
+        }
+
+        [Fact]
         public void AServerSide500IsStillATypedError()
         {
             Server.State.AddChannel("a");

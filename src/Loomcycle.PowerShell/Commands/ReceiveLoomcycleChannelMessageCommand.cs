@@ -1,7 +1,5 @@
 using System;
-using System.Diagnostics;
 using System.Management.Automation;
-using System.Threading.Tasks;
 
 namespace Loomcycle.PowerShell.Commands
 {
@@ -61,38 +59,13 @@ namespace Loomcycle.PowerShell.Commands
         {
             TryRun(Channel, () =>
             {
-                foreach (ChannelMessage message in Read())
+                ChannelMessage[] messages = InvokeEngine((connection, token) =>
+                    connection.ReceiveChannelMessagesAsync(Channel, Peek, FromCursor, Max, TimeSpan.FromSeconds(WaitSec), UserId, token));
+                foreach (ChannelMessage message in messages)
                 {
                     WriteObject(message);
                 }
             });
-        }
-
-        private ChannelMessage[] Read()
-        {
-            var clock = Stopwatch.StartNew();
-            TimeSpan total = TimeSpan.FromSeconds(WaitSec);
-            while (true)
-            {
-                TimeSpan left = total - clock.Elapsed;
-                TimeSpan? wait = left > TimeSpan.Zero ? left : null;
-                var call = Stopwatch.StartNew();
-                ChannelBatch batch = InvokeEngine((connection, token) => Peek
-                    ? connection.PeekChannelAsync(Channel, FromCursor, Max, wait, UserId, token)
-                    : connection.SubscribeChannelAsync(Channel, FromCursor, Max, wait, UserId, token));
-                if (batch.Messages.Length > 0 || clock.Elapsed >= total)
-                {
-                    return batch.Messages;
-                }
-
-                // The server caps each wait (30 s by default); wait again until -WaitSec is used up. A server that
-                // does not long-poll at all answers at once: poll it gently instead of spinning.
-                if (wait is TimeSpan asked && call.Elapsed < TimeSpan.FromTicks(asked.Ticks / 2))
-                {
-                    TimeSpan pause = TimeSpan.FromMilliseconds(Math.Min(1000, Math.Max(0, (total - clock.Elapsed).TotalMilliseconds)));
-                    InvokeEngine((connection, token) => Task.Delay(pause, token));
-                }
-            }
         }
     }
 }

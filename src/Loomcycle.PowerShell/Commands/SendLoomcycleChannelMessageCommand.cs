@@ -114,8 +114,7 @@ namespace Loomcycle.PowerShell.Commands
                 {
                     if (!string.IsNullOrEmpty(result.Error))
                     {
-                        var failure = new LoomcycleException($"Publishing to '{result.Channel}' failed: {result.Error}");
-                        WriteError(new ErrorRecord(failure, "ChannelPublishFailed", ErrorCategory.WriteError, result.Channel));
+                        WriteError(LoomcycleErrors.From(ChannelPublishFailedException.From(result), result.Channel));
                     }
                     else if (PassThru)
                     {

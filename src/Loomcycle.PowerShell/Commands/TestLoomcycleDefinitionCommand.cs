@@ -54,17 +54,9 @@ namespace Loomcycle.PowerShell.Commands
             DefinitionKind kind = Kind;
             TryRun(DefId ?? Name, () =>
             {
-                DefinitionKinds.RequireVerify(kind); // before the get that -DefId sends
-                string? name = Name;
-                string? hash = ContentSha256;
-                if (DefId is string defId && (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(hash)))
-                {
-                    DefinitionVersion version = InvokeEngine((c, t) => c.GetDefinitionAsync(kind, defId, t));
-                    name = version.Name;
-                    hash = version.ContentSha256;
-                }
-
-                DefinitionVerification result = InvokeEngine((c, t) => c.TestDefinitionAsync(kind, name!, hash, t));
+                DefinitionVerification result = DefId is string defId
+                    ? InvokeEngine((c, t) => c.TestDefinitionVersionAsync(kind, defId, Name, ContentSha256, t))
+                    : InvokeEngine((c, t) => c.TestDefinitionAsync(kind, Name!, ContentSha256, t));
                 if (Quiet)
                 {
                     WriteObject(result.Matches);

@@ -107,29 +107,16 @@ namespace Loomcycle.PowerShell.Commands
                 long failed = 0;
                 try
                 {
-                    for (int batch = 1; ; batch++)
+                    Stream((connection, token) => connection.BackfillMemoryEmbeddingsAsync(Scope, ScopeId, Limit, Prefix, Tenant, token), result =>
                     {
-                        MemoryEmbeddingResult result = Call(operation, dryRun: false);
-                        result.Batch = batch;
                         embedded += result.Embedded ?? 0;
                         failed += result.Failed ?? 0;
                         WriteObject(result);
                         int left = result.Candidates is int c ? c - (result.Embedded ?? 0) - (result.Failed ?? 0) : 0;
-                        progress.StatusDescription = $"Call {batch}: {embedded} embedded, {failed} failed{(result.More == true ? ", more to do" : string.Empty)}";
+                        progress.StatusDescription = $"Call {result.Batch}: {embedded} embedded, {failed} failed{(result.More == true ? ", more to do" : string.Empty)}";
                         progress.PercentComplete = result.More == true && embedded + left > 0 ? (int)(100 * embedded / (embedded + left + 1)) : 100;
                         WriteProgress(progress);
-                        if (result.More != true)
-                        {
-                            break;
-                        }
-
-                        if ((result.Embedded ?? 0) == 0)
-                        {
-                            // Rows with nothing to embed stay candidates forever: another call would find the same ones.
-                            WriteWarning($"The server reports more rows but embedded none in call {batch} ({result.SkippedEmpty ?? 0} without text, {result.Failed ?? 0} failed); stopping.");
-                            break;
-                        }
-                    }
+                    });
                 }
                 finally
                 {

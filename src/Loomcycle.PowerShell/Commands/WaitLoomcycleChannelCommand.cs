@@ -1,7 +1,5 @@
 using System;
-using System.Diagnostics;
 using System.Management.Automation;
-using System.Threading.Tasks;
 
 namespace Loomcycle.PowerShell.Commands
 {
@@ -80,30 +78,8 @@ namespace Loomcycle.PowerShell.Commands
                 return;
             }
 
-            TryRun(Channel[0], () =>
-            {
-                var clock = Stopwatch.StartNew();
-                TimeSpan total = TimeSpan.FromSeconds(TimeoutSec);
-                while (true)
-                {
-                    TimeSpan left = total - clock.Elapsed;
-                    TimeSpan? wait = left > TimeSpan.Zero ? left : null;
-                    var call = Stopwatch.StartNew();
-                    ChannelWaitResult result = InvokeEngine((connection, token) => connection.AwaitChannelsAsync(Channel, mode, Count, FromCursor, Max, wait, UserId, token));
-                    if (result.Satisfied || clock.Elapsed >= total)
-                    {
-                        result.TimedOut = !result.Satisfied;
-                        WriteObject(result);
-                        return;
-                    }
-
-                    if (wait is TimeSpan asked && call.Elapsed < TimeSpan.FromTicks(asked.Ticks / 2))
-                    {
-                        TimeSpan pause = TimeSpan.FromMilliseconds(Math.Min(1000, Math.Max(0, (total - clock.Elapsed).TotalMilliseconds)));
-                        InvokeEngine((connection, token) => Task.Delay(pause, token));
-                    }
-                }
-            });
+            TryRun(Channel[0], () => WriteObject(InvokeEngine((connection, token) =>
+                connection.WaitChannelsAsync(Channel, mode, Count, FromCursor, Max, TimeSpan.FromSeconds(TimeoutSec), UserId, token))));
         }
     }
 }

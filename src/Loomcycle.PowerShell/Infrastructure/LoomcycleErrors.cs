@@ -72,6 +72,7 @@ namespace Loomcycle.PowerShell
             LoomcycleProtocolException => ErrorCategory.ProtocolError,
             LoomcycleConnectionException => ErrorCategory.ConnectionError,
             RunFailedException => ErrorCategory.InvalidResult,
+            ChannelPublishFailedException => ErrorCategory.WriteError,
             _ => exception.StatusCode switch
             {
                 409 => ErrorCategory.ResourceExists,
