@@ -102,48 +102,41 @@ namespace Loomcycle.Benchmarks.Scenarios
         }
 
         /// <summary>The baseline: HttpClient + SseParser + JsonDocument over the same stream, no reconnect, no dedup.</summary>
-        public async Task<List<double>> BareAsync(int changes)
-        {
-            (string user, List<AgentRecord> runs) = Seed(changes + 2);
-            int before = Bus.TotalSubscriptions;
-            var latencies = new List<double>();
-            using var arrived = new SemaphoreSlim(0);
-            using var stop = new CancellationTokenSource();
-            Task reader = Task.Run(async () =>
+        public Task<List<double>> BareAsync(int changes) =>
+            MeasureReaderAsync(changes, async (user, arrivedNow, stop) =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, $"v1/users/{user}/agents/stream");
                 request.Headers.Accept.ParseAdd("text/event-stream");
-                using HttpResponseMessage response = await Server.Bare.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop.Token).ConfigureAwait(false);
+                using HttpResponseMessage response = await Server.Bare.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop).ConfigureAwait(false);
                 response.EnsureSuccessStatusCode();
-                using Stream body = await response.Content.ReadAsStreamAsync(stop.Token).ConfigureAwait(false);
-                try
+                using Stream body = await response.Content.ReadAsStreamAsync(stop).ConfigureAwait(false);
+                await foreach (SseItem<string> item in SseParser.Create(body).EnumerateAsync(stop).ConfigureAwait(false))
                 {
-                    await foreach (SseItem<string> item in SseParser.Create(body).EnumerateAsync(stop.Token).ConfigureAwait(false))
+                    if (item.EventType != "run_state")
                     {
-                        if (item.EventType != "run_state")
-                        {
-                            continue;
-                        }
+                        continue;
+                    }
 
-                        using JsonDocument doc = JsonDocument.Parse(item.Data);
-                        if (doc.RootElement.GetProperty("status").GetString() == "completed")
-                        {
-                            Arrived(latencies, arrived, Stopwatch.GetTimestamp());
-                        }
+                    using JsonDocument doc = JsonDocument.Parse(item.Data);
+                    if (doc.RootElement.GetProperty("status").GetString() == "completed")
+                    {
+                        arrivedNow();
                     }
                 }
-                catch (OperationCanceledException)
-                {
-                }
             });
-            List<double> result = await DriveAsync(runs, before, arrived, latencies).ConfigureAwait(false);
-            stop.Cancel();
-            await Quietly(reader).ConfigureAwait(false);
-            return result;
-        }
 
         /// <summary>The engine: <see cref="LoomcycleConnection.WatchRunStatesAsync"/> (listing, reconnect, dedup).</summary>
-        public async Task<List<double>> EngineAsync(int changes)
+        public Task<List<double>> EngineAsync(int changes) =>
+            MeasureReaderAsync(changes, async (user, arrivedNow, stop) =>
+            {
+                await foreach (RunState state in Server.Connection.WatchRunStatesAsync(new RunStateWatchOptions { UserId = user }, stop).ConfigureAwait(false))
+                {
+                    arrivedNow();
+                }
+            });
+
+        /// <summary>Runs <paramref name="read"/> on a task for a fresh user while the driver completes runs one at a time.</summary>
+        private async Task<List<double>> MeasureReaderAsync(int changes, Func<string, Action, CancellationToken, Task> read)
         {
             (string user, List<AgentRecord> runs) = Seed(changes + 2);
             int before = Bus.TotalSubscriptions;
@@ -154,10 +147,7 @@ namespace Loomcycle.Benchmarks.Scenarios
             {
                 try
                 {
-                    await foreach (RunState state in Server.Connection.WatchRunStatesAsync(new RunStateWatchOptions { UserId = user }, stop.Token).ConfigureAwait(false))
-                    {
-                        Arrived(latencies, arrived, Stopwatch.GetTimestamp());
-                    }
+                    await read(user, () => Arrived(latencies, arrived, Stopwatch.GetTimestamp()), stop.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Text;
 
 namespace Loomcycle
 {
@@ -147,60 +146,21 @@ namespace Loomcycle
             chunk[_textChunkUsed++] = delta!;
         }
 
-        private string JoinText()
+        // Read rarely (once a run ends), so plainly: the deltas in order, concatenated.
+        private string JoinText() => _textChunks.Count == 1 && _textChunkUsed == 1 ? _textChunks[0][0] : string.Concat(Deltas());
+
+        private IEnumerable<string> Deltas()
         {
-            List<string[]> chunks = _textChunks;
-            int last = chunks.Count - 1;
-            if (last < 0)
-            {
-                return string.Empty;
-            }
-
-            if (last == 0 && _textChunkUsed == 1)
-            {
-                return chunks[0][0];
-            }
-
-            int length = 0;
+            int last = _textChunks.Count - 1;
             for (int c = 0; c <= last; c++)
             {
-                string[] chunk = chunks[c];
+                string[] chunk = _textChunks[c];
                 int used = c == last ? _textChunkUsed : chunk.Length;
                 for (int i = 0; i < used; i++)
                 {
-                    length += chunk[i].Length;
+                    yield return chunk[i];
                 }
             }
-
-#if NET8_0_OR_GREATER
-            return string.Create(length, (chunks, _textChunkUsed), static (span, state) =>
-            {
-                int last = state.chunks.Count - 1;
-                for (int c = 0; c <= last; c++)
-                {
-                    string[] chunk = state.chunks[c];
-                    int used = c == last ? state._textChunkUsed : chunk.Length;
-                    for (int i = 0; i < used; i++)
-                    {
-                        chunk[i].AsSpan().CopyTo(span);
-                        span = span.Slice(chunk[i].Length);
-                    }
-                }
-            });
-#else
-            var text = new StringBuilder(length);
-            for (int c = 0; c <= last; c++)
-            {
-                string[] chunk = chunks[c];
-                int used = c == last ? _textChunkUsed : chunk.Length;
-                for (int i = 0; i < used; i++)
-                {
-                    text.Append(chunk[i]);
-                }
-            }
-
-            return text.ToString();
-#endif
         }
 
         internal void Finish() => Duration = DateTimeOffset.Now - StartedAt;

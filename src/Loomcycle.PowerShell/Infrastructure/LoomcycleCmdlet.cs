@@ -47,11 +47,7 @@ namespace Loomcycle.PowerShell
         protected void InvokeEngine(Func<LoomcycleConnection, CancellationToken, Task> call)
         {
             LoomcycleConnection connection = OpenConnection();
-            Bridge.Invoke<bool>(async token =>
-            {
-                await call(connection, token).ConfigureAwait(false);
-                return true;
-            });
+            Bridge.Invoke(Valued(token => call(connection, token)));
         }
 
         /// <summary>
@@ -66,11 +62,7 @@ namespace Loomcycle.PowerShell
         {
             FinishPendingCall();
             LoomcycleConnection connection = OpenConnection();
-            Task<bool> task = Bridge.Begin<bool>(async token =>
-            {
-                await call(connection, token).ConfigureAwait(false);
-                return true;
-            });
+            Task<bool> task = Bridge.Begin(Valued(token => call(connection, token)));
             _pending = new PendingCall(task, target, recommendedAction);
         }
 

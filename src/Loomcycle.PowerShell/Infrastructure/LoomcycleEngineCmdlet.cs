@@ -46,12 +46,15 @@ namespace Loomcycle.PowerShell
         protected override void StopProcessing() => _stopping.Cancel();
 
         /// <summary>Runs one engine call on connections the cmdlet holds itself, through the bridge; engine errors are thrown as they are.</summary>
-        protected void InvokeEngine(Func<CancellationToken, Task> call) =>
-            Bridge.Invoke<bool>(async token =>
+        protected void InvokeEngine(Func<CancellationToken, Task> call) => Bridge.Invoke(Valued(call));
+
+        /// <summary>A call that returns nothing, as the bridge's value-returning shape (true when it completed).</summary>
+        private protected static Func<CancellationToken, Task<bool>> Valued(Func<CancellationToken, Task> call) =>
+            async token =>
             {
                 await call(token).ConfigureAwait(false);
                 return true;
-            });
+            };
 
         /// <summary>
         /// Runs <paramref name="action"/>, reporting a Loomcycle failure as a non-terminating error for

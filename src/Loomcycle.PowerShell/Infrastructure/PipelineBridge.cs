@@ -406,14 +406,17 @@ namespace Loomcycle.PowerShell
                 // briefly before sleeping, which costs less CPU than a futex sleep and wake-up and lets the thread finishing the
                 // call run (issue 15 goal 5: 0.43 → 0.61–0.68 of a raw HttpClient loop at load 9). Streams do not spin (see above).
                 var spin = new SpinWait();
+#if NET8_0_OR_GREATER
                 for (int i = 0; i < 40 && !task.IsCompleted; i++)
                 {
-#if NET8_0_OR_GREATER
-                    spin.SpinOnce(-1);
-#else
-                    spin.SpinOnce();
-#endif
+                    spin.SpinOnce(-1); // -1: yield, never Sleep(1)
                 }
+#else
+                while (!task.IsCompleted && !spin.NextSpinWillYield)
+                {
+                    spin.SpinOnce(); // .NET Framework's SpinOnce would Sleep(1) later on: busy spins only
+                }
+#endif
 
                 if (task.IsCompleted)
                 {
