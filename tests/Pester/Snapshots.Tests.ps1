@@ -102,4 +102,20 @@ Describe 'Remove-LoomcycleSnapshot' {
         Remove-LoomcycleSnapshot -Id $snapshot.Id -Force -ErrorAction Stop -ErrorVariable failures | Should -BeNullOrEmpty
         $failures | Should -BeNullOrEmpty
     }
+
+    It 'reports a failing piped item for its own id, in order, and sends nothing after it under -ErrorAction Stop' {
+        # The next item is bound while a delete is on the wire; '..' is refused before it is sent.
+        $items = 'snap_pester_p1', '..', 'snap_pester_p2' | ForEach-Object { [pscustomobject]@{ Id = $_ } }
+        $items | Remove-LoomcycleSnapshot -Force -ErrorAction SilentlyContinue -ErrorVariable failures
+        $failures.Count | Should -Be 1
+        $failures[0].TargetObject | Should -Be '..'
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'InvalidArgument,*RemoveLoomcycleSnapshotCommand'
+        (Get-FakeServerRequest $server -Method DELETE | Where-Object Path -like '/v1/_snapshots/snap_pester_p*').Path |
+            Should -Be @('/v1/_snapshots/snap_pester_p1', '/v1/_snapshots/snap_pester_p2')
+
+        $stopped = 'snap_pester_s1', '..', 'snap_pester_s2' | ForEach-Object { [pscustomobject]@{ Id = $_ } }
+        { $stopped | Remove-LoomcycleSnapshot -Force -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument*'
+        (Get-FakeServerRequest $server -Method DELETE | Where-Object Path -like '/v1/_snapshots/snap_pester_s*').Path |
+            Should -Be @('/v1/_snapshots/snap_pester_s1')
+    }
 }
