@@ -20,7 +20,7 @@ namespace Loomcycle.Benchmarks
         public static readonly Sizes Smoke = new("smoke", 2_000, 2, 64 * 1024, 2_000, 3, 5, 4L << 20, 1, 200, 3, 100, 50, 10, 1, 2, 15, 100, 50, 3);
 
         /// <summary>The sizes of the goals (1 GiB snapshot, 10 000 deletes, 100 streams at once).</summary>
-        public static readonly Sizes Full = new("full", 20_000, 8, 256 * 1024, 20_000, 9, 200, 1L << 30, 3, 10_000, 11, 100, 2_000, 100, 5, 5, 40, 1_000, 500, 5);
+        public static readonly Sizes Full = new("full", 20_000, 8, 256 * 1024, 20_000, 31, 200, 1L << 30, 3, 10_000, 11, 100, 2_000, 100, 5, 5, 40, 1_000, 500, 5);
     }
 
     /// <summary>

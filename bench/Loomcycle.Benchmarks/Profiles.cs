@@ -17,6 +17,9 @@ namespace Loomcycle.Benchmarks
     /// three shapes, a trivial pipeline, Get/Test-LoomcycleConnection).</item>
     /// <item><c>--profile batch</c>: each round of scenario 8b on its own line (wall, process CPU, the fake's handler
     /// time) for the bare loop and both forms of Invoke-LoomcycleBatch, 1 000 inputs.</item>
+    /// <item><c>--profile live</c>: scenario 1's live TextDeltas stream read by the bare loop, the bare loop through the
+    /// engine's guard stream, the engine's RunStream over the bare loop's response, and the engine; each alone for 12 s
+    /// after 3 s of warm-up (steady-state code, no other path's profile in the shared generic code), per event.</item>
     /// </list>
     /// </summary>
     public static class Profiles
@@ -34,9 +37,46 @@ namespace Loomcycle.Benchmarks
                 case "batch":
                     await BatchAsync().ConfigureAwait(false);
                     return 0;
+                case "live":
+                    await LiveAsync().ConfigureAwait(false);
+                    return 0;
                 default:
-                    Console.Error.WriteLine($"Unknown profile '{name}': use parse, cmdlet-calls or batch.");
+                    Console.Error.WriteLine($"Unknown profile '{name}': use parse, cmdlet-calls, batch or live.");
                     return 2;
+            }
+        }
+
+        private static async Task LiveAsync()
+        {
+            await using StreamScenario s = await StreamScenario.StartAsync(StreamShape.TextDeltas, Sizes.Full.TextDeltas).ConfigureAwait(false);
+            var steps = new LiveStreamSteps(s);
+            var paths = new (string Name, Func<Task> Run)[]
+            {
+                ("bare loop", s.BareAsync), ("bare loop + guard stream", steps.BareThroughGuardAsync),
+                ("RunStream over the bare response", steps.EngineOverBareResponseAsync), ("engine", s.EngineAsync),
+            };
+            Console.WriteLine($"Live TextDeltas stream, {s.Corpus.Events} events, each path alone (3 s warm-up, 12 s measured):");
+            foreach ((string name, Func<Task> run) in paths)
+            {
+                var watch = Stopwatch.StartNew();
+                while (watch.Elapsed.TotalSeconds < 3)
+                {
+                    await run().ConfigureAwait(false);
+                }
+
+                steps.Reads = 0;
+                int runs = 0;
+                double cpu = CpuClock.ProcessMs();
+                watch.Restart();
+                while (watch.Elapsed.TotalSeconds < 12)
+                {
+                    await run().ConfigureAwait(false);
+                    runs++;
+                }
+
+                double perEvent = 1e6 / runs / s.Corpus.Events;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {name,-34} {runs,4} runs  wall {watch.Elapsed.TotalMilliseconds * perEvent,5:0} ns/event  process CPU {(CpuClock.ProcessMs() - cpu) * perEvent,5:0} ns/event{(steps.Reads > 0 ? $"  {steps.Reads / (double)runs:0} reads/run" : string.Empty)}"));
             }
         }
 

@@ -78,6 +78,8 @@ namespace Loomcycle.Benchmarks
                 return code;
             }
 
+            // Full measurements compare steady-state code (see Comparison.WarmUp); the smoke run only proves the scenarios run.
+            Infrastructure.Comparison.WarmUp = TimeSpan.FromSeconds(2);
             if (args.Contains("--measure"))
             {
                 return await Measurements.RunAsync(Sizes.Full, throughput: true, only);

@@ -329,13 +329,14 @@ namespace Loomcycle.Client.Tests
         [Fact]
         public async Task ResultText_OfManyDeltas_IsEveryDeltaJoinedInOrder()
         {
-            // The deltas are kept in chunks (8, 16, … 256 entries) and joined on read: cross every chunk boundary,
+            // The deltas are copied into character blocks (256, 512, … 32 K) and joined on read: cross every block
+            // boundary, with deltas split across blocks and one longer than the largest block (70 000 characters),
             // skip empty deltas, and read Text both while the stream runs and at its end.
             var expected = new System.Text.StringBuilder();
             var sse = new System.Text.StringBuilder();
             for (int i = 0; i < 1300; i++)
             {
-                string delta = i % 50 == 0 ? string.Empty : "d" + i + (i % 7 == 0 ? "\\n" : " ");
+                string delta = i % 50 == 0 ? string.Empty : i == 700 ? new string('x', 70_000) : "d" + i + (i % 7 == 0 ? "\\n" : " ");
                 sse.Append("event: text\ndata: {\"type\":\"text\",\"text\":\"").Append(delta).Append("\"}\n\n");
                 expected.Append(delta.Replace("\\n", "\n"));
             }
