@@ -40,6 +40,9 @@ namespace Loomcycle.Benchmarks.Infrastructure
         /// <summary>The empty binary module built beside the benchmarks.</summary>
         public static string EmptyManifest => Path.Combine(AppContext.BaseDirectory, "EmptyModule", "EmptyModule.psd1");
 
+        /// <summary>The empty module with one view and one type extension (a reference, not a baseline of any goal).</summary>
+        public static string EmptyWithViewsManifest => Path.Combine(AppContext.BaseDirectory, "EmptyModule", "EmptyModuleWithViews.psd1");
+
         /// <summary>Runs a script; throws on any error so a broken benchmark never reports a number.</summary>
         public Collection<PSObject> Run(string script)
         {
