@@ -1,13 +1,9 @@
 using System;
 using System.IO;
 using System.Net.Http;
-using System.Net.Http.Headers;
-using System.Net.ServerSentEvents;
-using System.Text;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Loomcycle.FakeServer;
+using Loomcycle.Benchmarks.Infrastructure;
 
 namespace Loomcycle.Benchmarks.Scenarios
 {
@@ -18,7 +14,6 @@ namespace Loomcycle.Benchmarks.Scenarios
     /// </summary>
     public sealed class LiveStreamSteps
     {
-        private static readonly byte[] RunBody = Encoding.UTF8.GetBytes("{\"agent\":\"chatty\",\"prompt\":\"1\"}");
         private readonly StreamScenario _scenario;
 
         public LiveStreamSteps(StreamScenario scenario) => _scenario = scenario;
@@ -29,47 +24,20 @@ namespace Loomcycle.Benchmarks.Scenarios
         /// <summary>The bare loop, with the body wrapped in the engine's guard (size cap, idle timeout, frame tracking).</summary>
         public async Task<int> BareThroughGuardAsync()
         {
-            using HttpResponseMessage response = await OpenAsync().ConfigureAwait(false);
+            using HttpResponseMessage response = await _scenario.OpenBareAsync().ConfigureAwait(false);
             Stream raw = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
             using var guarded = new GuardedEventStream(new CountingStream(raw, this), 32 << 20, TimeSpan.FromSeconds(60));
-            SseParser<RunEvent?> parser = SseParser.Create(guarded, static (type, data) => JsonSerializer.Deserialize(data, LoomcycleJsonContext.Default.RunEvent));
-            int count = 0;
-            await foreach (SseItem<RunEvent?> item in parser.EnumerateAsync().ConfigureAwait(false))
-            {
-                if (item.Data is not null)
-                {
-                    count++;
-                }
-            }
-
-            return count;
+            return await EventCount.BareAsync(guarded).ConfigureAwait(false);
         }
 
         /// <summary>The engine's RunStream (parse, secret search, frame bytes, result) over the bare client's response.</summary>
         public async Task<int> EngineOverBareResponseAsync()
         {
-            HttpResponseMessage response = await OpenAsync().ConfigureAwait(false);
+            HttpResponseMessage response = await _scenario.OpenBareAsync().ConfigureAwait(false);
             Stream raw = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
             response.Content = new StreamContent(new CountingStream(raw, this));
             using var stream = new RunStream(response, _scenario.Server.Connection, "chatty", Array.Empty<string>());
-            int count = 0;
-            await foreach (RunEvent ev in stream.ReadEventsAsync().ConfigureAwait(false))
-            {
-                count++;
-            }
-
-            return count;
-        }
-
-        private async Task<HttpResponseMessage> OpenAsync()
-        {
-            _scenario.Server.NextRun(Faults.RawSse(_scenario.Corpus.Chunks));
-            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/runs") { Content = new ByteArrayContent(RunBody) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            request.Headers.Accept.ParseAdd("text/event-stream");
-            HttpResponseMessage response = await _scenario.Server.Bare.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
-            return response;
+            return await EventCount.EngineAsync(stream).ConfigureAwait(false);
         }
 
         private sealed class CountingStream : Stream

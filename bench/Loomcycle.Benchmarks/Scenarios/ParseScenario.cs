@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Net.Http;
-using System.Net.ServerSentEvents;
-using System.Text.Json;
 using System.Threading.Tasks;
 using Loomcycle.Benchmarks.Infrastructure;
 
@@ -30,49 +28,20 @@ namespace Loomcycle.Benchmarks.Scenarios
 
         public Corpus Corpus { get; }
 
-        public async Task<int> BareAsync()
-        {
-            SseParser<RunEvent?> parser = SseParser.Create(Source(), static (type, data) => JsonSerializer.Deserialize(data, LoomcycleJsonContext.Default.RunEvent));
-            int count = 0;
-            await foreach (SseItem<RunEvent?> item in parser.EnumerateAsync().ConfigureAwait(false))
-            {
-                if (item.Data is not null)
-                {
-                    count++;
-                }
-            }
-
-            return count;
-        }
+        public Task<int> BareAsync() => EventCount.BareAsync(Source());
 
         /// <summary>The bare loop reading through the engine's guard stream (idle timeout, event-size cap) only.</summary>
         public async Task<int> GuardedAsync()
         {
             using var guarded = new GuardedEventStream(Source(), 32 << 20, TimeSpan.FromSeconds(60));
-            SseParser<RunEvent?> parser = SseParser.Create(guarded, static (type, data) => JsonSerializer.Deserialize(data, LoomcycleJsonContext.Default.RunEvent));
-            int count = 0;
-            await foreach (SseItem<RunEvent?> item in parser.EnumerateAsync().ConfigureAwait(false))
-            {
-                if (item.Data is not null)
-                {
-                    count++;
-                }
-            }
-
-            return count;
+            return await EventCount.BareAsync(guarded).ConfigureAwait(false);
         }
 
         public async Task<int> EngineAsync()
         {
             var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StreamContent(Source()) };
             using var stream = new RunStream(response, _connection, "chatty", Array.Empty<string>());
-            int count = 0;
-            await foreach (RunEvent ev in stream.ReadEventsAsync().ConfigureAwait(false))
-            {
-                count++;
-            }
-
-            return count;
+            return await EventCount.EngineAsync(stream).ConfigureAwait(false);
         }
 
         public void Dispose() => _connection.Dispose();

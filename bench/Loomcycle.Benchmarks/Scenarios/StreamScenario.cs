@@ -2,9 +2,7 @@ using System;
 using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Net.ServerSentEvents;
 using System.Text;
-using System.Text.Json;
 using System.Threading.Tasks;
 using Loomcycle.Benchmarks.Infrastructure;
 using Loomcycle.FakeServer;
@@ -38,24 +36,9 @@ namespace Loomcycle.Benchmarks.Scenarios
         /// <summary>The baseline: HttpClient, System.Net.ServerSentEvents, System.Text.Json (source-generated RunEvent).</summary>
         public async Task<int> BareAsync()
         {
-            Server.NextRun(_handler);
-            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/runs") { Content = new ByteArrayContent(RunBody) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            request.Headers.Accept.ParseAdd("text/event-stream");
-            using HttpResponseMessage response = await Server.Bare.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
+            using HttpResponseMessage response = await OpenBareAsync().ConfigureAwait(false);
             using Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-            SseParser<RunEvent?> parser = SseParser.Create(body, static (type, data) => JsonSerializer.Deserialize(data, LoomcycleJsonContext.Default.RunEvent));
-            int count = 0;
-            await foreach (SseItem<RunEvent?> item in parser.EnumerateAsync().ConfigureAwait(false))
-            {
-                if (item.Data is not null)
-                {
-                    count++;
-                }
-            }
-
-            return Check(count);
+            return Check(await EventCount.BareAsync(body).ConfigureAwait(false));
         }
 
         /// <summary>The engine: what Invoke-LoomcycleRun runs on the thread pool.</summary>
@@ -63,13 +46,19 @@ namespace Loomcycle.Benchmarks.Scenarios
         {
             Server.NextRun(_handler);
             using RunStream stream = await Server.Connection.StartRunAsync(new RunRequest { Agent = "chatty", Prompt = "1" }).ConfigureAwait(false);
-            int count = 0;
-            await foreach (RunEvent ev in stream.ReadEventsAsync().ConfigureAwait(false))
-            {
-                count++;
-            }
+            return Check(await EventCount.EngineAsync(stream).ConfigureAwait(false));
+        }
 
-            return Check(count);
+        /// <summary>Queues the corpus as the next run and opens it with the bare HttpClient (headers read, body not).</summary>
+        public async Task<HttpResponseMessage> OpenBareAsync()
+        {
+            Server.NextRun(_handler);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/runs") { Content = new ByteArrayContent(RunBody) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Accept.ParseAdd("text/event-stream");
+            HttpResponseMessage response = await Server.Bare.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            return response;
         }
 
         private int Check(int count) =>
