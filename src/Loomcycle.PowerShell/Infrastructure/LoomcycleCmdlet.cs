@@ -12,8 +12,14 @@ namespace Loomcycle.PowerShell
     /// </summary>
     public abstract class LoomcycleCmdlet : LoomcycleEngineCmdlet
     {
+        // Calls StartEngineCall queued behind each other; the pipeline thread reports them oldest first.
+        private const int MaximumQueuedCalls = 32;
+
+        private readonly Queue<PendingCall> _calls = new Queue<PendingCall>();
         private LoomcycleConnection? _connection;
-        private PendingCall? _pending;
+
+        // Completes when the next queued call may start: the last one succeeded, or its failure has been reported.
+        private Task _nextCallMayStart = Task.CompletedTask;
 
         /// <summary>The connection to use, from Connect-Loomcycle -PassThru. By default: the current connection, then LOOMCYCLE_BASE_URL/LOOMCYCLE_AUTH_TOKEN, then http://127.0.0.1:8787.</summary>
         [Parameter]
@@ -25,15 +31,17 @@ namespace Loomcycle.PowerShell
 
         private protected override void OnDisposing()
         {
-            if (_pending is { } pending)
+            // The pipeline ended early (an error, -ErrorAction Stop, Ctrl+C): nobody reports these calls any more, and the
+            // ones not yet sent never will be.
+            while (_calls.Count > 0)
             {
-                // The pipeline ended early (an error upstream, Ctrl+C): nobody reports this call's outcome any more.
-                _pending = null;
+                PendingCall pending = _calls.Dequeue();
+                pending.Abandon();
                 PipelineBridge.Abandon(pending.Task);
             }
         }
 
-        /// <summary>Reports the outcome of the last <see cref="StartEngineCall"/> before the pipeline ends.</summary>
+        /// <summary>Reports the outcome of every <see cref="StartEngineCall"/> before the pipeline ends.</summary>
         protected override void EndProcessing() => FinishPendingCall();
 
         /// <summary>Runs one engine call and returns its result; engine errors are thrown as they are.</summary>
@@ -51,31 +59,62 @@ namespace Loomcycle.PowerShell
         }
 
         /// <summary>
-        /// Starts one engine call for a pipeline item and returns before it finishes, so PowerShell binds the next item while
-        /// this one is on the wire. Calls stay in order and one at a time (one socket): the next call, a confirmation prompt
-        /// or the end of the pipeline first waits for this one and reports its failure as <see cref="LoomcycleEngineCmdlet.TryRun(object, Action, Func{LoomcycleException, string})"/>
-        /// would, for <paramref name="target"/>. For calls whose result the pipeline does not need (deletes): a piped
-        /// <c>Remove-LoomcycleSnapshot</c> otherwise pays PowerShell's per-item work and the request one after the other
-        /// (issue 15, goal 5). A cmdlet that uses this and overrides EndProcessing calls <c>base.EndProcessing()</c>.
+        /// Queues one engine call for a pipeline item and returns at once, so PowerShell binds the next item while calls are
+        /// on the wire. Calls run one at a time and in order (one socket), each started by the end of the one before it,
+        /// with no wait on the pipeline thread in between. A call that failed holds back the next one until the pipeline
+        /// thread has reported it (as <see cref="LoomcycleEngineCmdlet.TryRun(object, Action, Func{LoomcycleException, string})"/>
+        /// would, for <paramref name="target"/>): under <c>-ErrorAction Stop</c> nothing after the failing item is sent.
+        /// Finished calls are reported at the next item, a confirmation prompt and the end of the pipeline wait for all of
+        /// them, and at most <see cref="MaximumQueuedCalls"/> wait at once. For calls whose result the pipeline does not need
+        /// (deletes): a piped <c>Remove-LoomcycleSnapshot</c> otherwise pays PowerShell's per-item work, the request and a
+        /// thread wake-up one after the other (issue 15, goal 5). A cmdlet that uses this and overrides EndProcessing calls
+        /// <c>base.EndProcessing()</c>.
         /// </summary>
         protected void StartEngineCall(object? target, Func<LoomcycleConnection, CancellationToken, Task> call, Func<LoomcycleException, string?>? recommendedAction = null)
         {
-            FinishPendingCall();
-            LoomcycleConnection connection = OpenConnection();
-            Task<bool> task = Bridge.Begin(Valued(token => call(connection, token)));
-            _pending = new PendingCall(task, target, recommendedAction);
-        }
-
-        /// <summary>Waits for the call <see cref="StartEngineCall"/> left running, if any, and reports its failure.</summary>
-        internal void FinishPendingCall()
-        {
-            if (_pending is not { } pending)
+            while (_calls.Count > 0 && (_calls.Peek().Task.IsCompleted || _calls.Count >= MaximumQueuedCalls))
             {
-                return;
+                ReportOldestCall();
             }
 
-            _pending = null;
-            TryRun(pending.Target, () => Bridge.End(pending.Task), pending.RecommendedAction);
+            LoomcycleConnection connection = OpenConnection();
+            var pending = new PendingCall(target, recommendedAction);
+            pending.Task = Bridge.BeginAfter(_nextCallMayStart, Valued(token => call(connection, token)));
+            _nextCallMayStart = pending.NextMayStart();
+            _calls.Enqueue(pending);
+        }
+
+        /// <summary>Waits for every call <see cref="StartEngineCall"/> queued and reports their failures, oldest first.</summary>
+        internal void FinishPendingCall()
+        {
+            while (_calls.Count > 0)
+            {
+                ReportOldestCall();
+            }
+        }
+
+        private void ReportOldestCall()
+        {
+            PendingCall oldest = _calls.Dequeue();
+            bool reported = false;
+            try
+            {
+                TryRun(oldest.Target, () => Bridge.End(oldest.Task), oldest.RecommendedAction);
+                reported = true;
+            }
+            finally
+            {
+                // Reported (written, the pipeline goes on): the next call may start. Not reported (-ErrorAction Stop threw,
+                // Ctrl+C): it never starts.
+                if (reported)
+                {
+                    oldest.Reported();
+                }
+                else
+                {
+                    oldest.Abandon();
+                }
+            }
         }
 
         /// <summary>
@@ -105,21 +144,34 @@ namespace Loomcycle.PowerShell
         protected void ThrowLoomcycleError(LoomcycleException exception, object? target) =>
             ThrowTerminatingError(LoomcycleErrors.From(exception, target));
 
-        /// <summary>A call <see cref="StartEngineCall"/> started and has not reported yet.</summary>
+        /// <summary>A call <see cref="StartEngineCall"/> queued and has not reported yet.</summary>
         private sealed class PendingCall
         {
-            public PendingCall(Task<bool> task, object? target, Func<LoomcycleException, string?>? recommendedAction)
+            private readonly TaskCompletionSource<bool> _reported = new TaskCompletionSource<bool>();
+
+            public PendingCall(object? target, Func<LoomcycleException, string?>? recommendedAction)
             {
-                Task = task;
                 Target = target;
                 RecommendedAction = recommendedAction;
             }
 
-            public Task<bool> Task { get; }
+            public Task<bool> Task { get; set; } = null!;
 
             public object? Target { get; }
 
             public Func<LoomcycleException, string?>? RecommendedAction { get; }
+
+            /// <summary>Completes when the call succeeded, or failed and was reported; canceled when it was abandoned.</summary>
+            public Task NextMayStart() => Task.ContinueWith(
+                (done, state) => done.Status == TaskStatus.RanToCompletion ? System.Threading.Tasks.Task.CompletedTask : ((TaskCompletionSource<bool>)state!).Task,
+                _reported,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.DenyChildAttach,
+                TaskScheduler.Default).Unwrap();
+
+            public void Reported() => _reported.TrySetResult(true);
+
+            public void Abandon() => _reported.TrySetCanceled();
         }
     }
 }

@@ -76,6 +76,32 @@ namespace Loomcycle.PowerShell
             }
         }
 
+        /// <summary>
+        /// As <see cref="Begin{T}"/>, but the call starts only when <paramref name="after"/> has completed successfully: at
+        /// once on this thread if it has, else on the thread that completes it (the end of the call before, on the pool),
+        /// with no hand-off to the pipeline thread in between. If <paramref name="after"/> ends otherwise (the call before
+        /// failed and its failure was not reported: the pipeline stopped), or the command is stopping, nothing is sent and
+        /// the returned task is canceled.
+        /// </summary>
+        public Task<T> BeginAfter<T>(Task after, Func<CancellationToken, Task<T>> call)
+        {
+            if (after.Status == TaskStatus.RanToCompletion)
+            {
+                return Begin(call);
+            }
+
+            CallFlow flow = Flow;
+            CancellationToken stop = _cmdlet.StopToken;
+            Interlocked.Increment(ref _activeWorkers);
+            return after.ContinueWith(
+                gate => gate.Status == TaskStatus.RanToCompletion && !stop.IsCancellationRequested
+                    ? flow.Start(call, stop)
+                    : Task.FromCanceled<T>(new CancellationToken(canceled: true)),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.DenyChildAttach,
+                TaskScheduler.Default).Unwrap();
+        }
+
         /// <summary>Waits on the pipeline thread for a call <see cref="Begin{T}"/> started, writing its diagnostics; returns its result.</summary>
         public T End<T>(Task<T> task)
         {

@@ -44,6 +44,24 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
         }
 
         [Fact]
+        public async Task CtrlCDuringAPipedRemoveSendsNoneOfTheQueuedDeletesAndLeavesNoCall()
+        {
+            Server.ClearRequests();
+            // The second delete hangs: the items PowerShell binds meanwhile queue up behind it (Remove-* queue their
+            // deletes, one on the wire at a time); after Ctrl+C none of them may be sent, and none may be left waiting.
+            Server.Enqueue("DELETE", "/v1/_snapshots/snap_2", Faults.Delayed(TimeSpan.FromSeconds(20)));
+            using System.Management.Automation.PowerShell ps = _fixture.Session.Create(
+                "1..20 | ForEach-Object { [pscustomobject]@{ Id = \"snap_$_\" } } | Remove-LoomcycleSnapshot -Force");
+            IAsyncResult running = ps.BeginInvoke();
+            await WaitUntilAsync(() => Server.Wire().Contains("DELETE /v1/_snapshots/snap_2"), "the second delete");
+            await StopAsync(ps, running);
+
+            Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+            await AssertNoWorkerLeftAsync(); // every queued delete has ended: none can go out later
+            Assert.Equal(new[] { "DELETE /v1/_snapshots/snap_1", "DELETE /v1/_snapshots/snap_2" }, Server.Wire());
+        }
+
+        [Fact]
         public async Task CtrlCDuringARetryWaitEndsAtOnceWithoutAnotherRequest()
         {
             Server.ClearRequests();
