@@ -16,7 +16,7 @@ namespace Loomcycle.PowerShell
             }
 
             // A prompt (or -WhatIf line) comes after the previous item's call has finished and reported.
-            (cmdlet as LoomcycleCmdlet)?.FinishPendingCall();
+            (cmdlet as LoomcycleCmdlet)?.FinishPendingCalls();
             return cmdlet.ShouldProcess(target, action);
         }
 

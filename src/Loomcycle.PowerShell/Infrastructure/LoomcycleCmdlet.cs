@@ -42,7 +42,7 @@ namespace Loomcycle.PowerShell
         }
 
         /// <summary>Reports the outcome of every <see cref="StartEngineCall"/> before the pipeline ends.</summary>
-        protected override void EndProcessing() => FinishPendingCall();
+        protected override void EndProcessing() => FinishPendingCalls();
 
         /// <summary>Runs one engine call and returns its result; engine errors are thrown as they are.</summary>
         protected T InvokeEngine<T>(Func<LoomcycleConnection, CancellationToken, Task<T>> call)
@@ -78,14 +78,13 @@ namespace Loomcycle.PowerShell
             }
 
             LoomcycleConnection connection = OpenConnection();
-            var pending = new PendingCall(target, recommendedAction);
-            pending.Task = Bridge.BeginAfter(_nextCallMayStart, Valued(token => call(connection, token)));
-            _nextCallMayStart = pending.NextMayStart();
+            var pending = new PendingCall(Bridge.BeginAfter(_nextCallMayStart, Valued(token => call(connection, token))), target, recommendedAction);
+            _nextCallMayStart = pending.NextMayStart;
             _calls.Enqueue(pending);
         }
 
         /// <summary>Waits for every call <see cref="StartEngineCall"/> queued and reports their failures, oldest first.</summary>
-        internal void FinishPendingCall()
+        internal void FinishPendingCalls()
         {
             while (_calls.Count > 0)
             {
@@ -96,25 +95,17 @@ namespace Loomcycle.PowerShell
         private void ReportOldestCall()
         {
             PendingCall oldest = _calls.Dequeue();
-            bool reported = false;
             try
             {
                 TryRun(oldest.Target, () => Bridge.End(oldest.Task), oldest.RecommendedAction);
-                reported = true;
             }
-            finally
+            catch
             {
-                // Reported (written, the pipeline goes on): the next call may start. Not reported (-ErrorAction Stop threw,
-                // Ctrl+C): it never starts.
-                if (reported)
-                {
-                    oldest.Reported();
-                }
-                else
-                {
-                    oldest.Abandon();
-                }
+                oldest.Abandon(); // not reported (-ErrorAction Stop threw, Ctrl+C): the next call never starts
+                throw;
             }
+
+            oldest.Reported(); // written, the pipeline goes on: the next call may start
         }
 
         /// <summary>
@@ -149,25 +140,27 @@ namespace Loomcycle.PowerShell
         {
             private readonly TaskCompletionSource<bool> _reported = new TaskCompletionSource<bool>();
 
-            public PendingCall(object? target, Func<LoomcycleException, string?>? recommendedAction)
+            public PendingCall(Task<bool> task, object? target, Func<LoomcycleException, string?>? recommendedAction)
             {
+                Task = task;
                 Target = target;
                 RecommendedAction = recommendedAction;
+                NextMayStart = task.ContinueWith(
+                    (done, reported) => done.Status == TaskStatus.RanToCompletion ? System.Threading.Tasks.Task.CompletedTask : ((TaskCompletionSource<bool>)reported!).Task,
+                    _reported,
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.DenyChildAttach,
+                    TaskScheduler.Default).Unwrap();
             }
 
-            public Task<bool> Task { get; set; } = null!;
+            public Task<bool> Task { get; }
 
             public object? Target { get; }
 
             public Func<LoomcycleException, string?>? RecommendedAction { get; }
 
             /// <summary>Completes when the call succeeded, or failed and was reported; canceled when it was abandoned.</summary>
-            public Task NextMayStart() => Task.ContinueWith(
-                (done, state) => done.Status == TaskStatus.RanToCompletion ? System.Threading.Tasks.Task.CompletedTask : ((TaskCompletionSource<bool>)state!).Task,
-                _reported,
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.DenyChildAttach,
-                TaskScheduler.Default).Unwrap();
+            public Task NextMayStart { get; }
 
             public void Reported() => _reported.TrySetResult(true);
 
