@@ -118,4 +118,37 @@ Describe 'Remove-LoomcycleSnapshot' {
         (Get-FakeServerRequest $server -Method DELETE | Where-Object Path -like '/v1/_snapshots/snap_pester_s*').Path |
             Should -Be @('/v1/_snapshots/snap_pester_s1')
     }
+
+    It 'sends none of the deletes queued behind a hanging one after the pipeline is stopped (Ctrl+C)' {
+        # A server that accepts and never answers: the first delete hangs and the items bound meanwhile queue behind it.
+        # A queued delete sent after the stop would need a new connection (the stop closes the hanging one).
+        $listener = [System.Net.Sockets.TcpListener]::new([ipaddress]::Loopback, 0)
+        $listener.Start()
+        $ps = [powershell]::Create()
+        try {
+            $manifest = Join-Path (Get-Module Loomcycle).ModuleBase 'Loomcycle.psd1'
+            $url = "http://127.0.0.1:$($listener.LocalEndpoint.Port)"
+            $null = $ps.AddScript("Import-Module '$manifest'; `$c = Connect-Loomcycle -BaseUrl '$url' -PassThru -NoDefault; " +
+                "1..20 | ForEach-Object { [pscustomobject]@{ Id = `"snap_q`$_`" } } | Remove-LoomcycleSnapshot -Force -Connection `$c")
+            $running = $ps.BeginInvoke()
+            $accept = $listener.AcceptTcpClientAsync()
+            $accept.Wait([TimeSpan]::FromSeconds(30)) | Should -BeTrue
+            $client = $accept.Result
+            $client.ReceiveTimeout = 10000
+            $buffer = [byte[]]::new(4096)
+            $request = [System.Text.Encoding]::ASCII.GetString($buffer, 0, $client.GetStream().Read($buffer, 0, $buffer.Length))
+            Start-Sleep -Milliseconds 300 # PowerShell binds and queues the other 19 meanwhile
+
+            $ps.Stop()
+            Start-Sleep -Milliseconds 300 # room for a queued delete that would wrongly go out after the stop
+            $request | Should -BeLike 'DELETE /v1/_snapshots/snap_q1 HTTP/1.1*'
+            $listener.Pending() | Should -BeFalse
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $client.Dispose()
+        }
+        finally {
+            $ps.Dispose()
+            $listener.Stop()
+        }
+    }
 }
