@@ -109,6 +109,23 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void PipedRowsOfDifferentScopesAreEachDeletedInTheirOwnScope()
+        {
+            // The first delete is slow, so the others queue behind it and are sent after PowerShell has bound later rows:
+            // each must still go to its own row's scope and scope id.
+            Server.State.AddMemory("agent", "planner", "k1", "1");
+            Server.State.AddMemory("user", "u7", "k2", "2");
+            Server.State.AddMemory("agent", "other", "k3", "3");
+            Server.Enqueue("DELETE", "/v1/_memory/scopes/agent/planner/keys/k1", Faults.Delayed(TimeSpan.FromMilliseconds(300)));
+
+            _fixture.Session.Run("@(Get-LoomcycleMemory agent planner) + @(Get-LoomcycleMemory user u7) + @(Get-LoomcycleMemory agent other) | Remove-LoomcycleMemory -Force").ThrowIfErrors();
+
+            Assert.Equal(
+                new[] { "DELETE /v1/_memory/scopes/agent/planner/keys/k1", "DELETE /v1/_memory/scopes/user/u7/keys/k2", "DELETE /v1/_memory/scopes/agent/other/keys/k3" },
+                Server.Wire().Where(w => w.StartsWith("DELETE", StringComparison.Ordinal)));
+        }
+
+        [Fact]
         public void RemoveAsksUnlessForcedAndWhatIfSendsNothing()
         {
             Server.State.AddMemory("user", "u1", "k", "1");

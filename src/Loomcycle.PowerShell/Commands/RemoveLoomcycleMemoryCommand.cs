@@ -43,12 +43,14 @@ namespace Loomcycle.PowerShell.Commands
         protected override void ProcessRecord()
         {
             // A tenant entry read back has an empty scope id; the route still needs a segment (the server ignores it).
-            string scopeId = ScopeId.Length == 0 && Scope == "tenant" ? "_" : ScopeId;
+            // Queued deletes run after PowerShell has bound the next item: they take this item's values, not the parameters.
+            string scope = Scope;
+            string scopeId = ScopeId.Length == 0 && scope == "tenant" ? "_" : ScopeId;
             foreach (string key in Key)
             {
-                if (Confirmation.ShouldProcess(this, Force, $"{Scope}/{scopeId}/{key}", "Delete memory entry"))
+                if (Confirmation.ShouldProcess(this, Force, $"{scope}/{scopeId}/{key}", "Delete memory entry"))
                 {
-                    StartEngineCall(key, (connection, token) => connection.DeleteMemoryEntryAsync(Scope, scopeId, key, token));
+                    StartEngineCall(key, (connection, token) => connection.DeleteMemoryEntryAsync(scope, scopeId, key, token));
                 }
             }
         }

@@ -67,8 +67,9 @@ namespace Loomcycle.PowerShell
         /// Finished calls are reported at the next item, a confirmation prompt and the end of the pipeline wait for all of
         /// them, and at most <see cref="MaximumQueuedCalls"/> wait at once. For calls whose result the pipeline does not need
         /// (deletes): a piped <c>Remove-LoomcycleSnapshot</c> otherwise pays PowerShell's per-item work, the request and a
-        /// thread wake-up one after the other (issue 15, goal 5). A cmdlet that uses this and overrides EndProcessing calls
-        /// <c>base.EndProcessing()</c>.
+        /// thread wake-up one after the other (issue 15, goal 5). <paramref name="call"/> may run after PowerShell has bound
+        /// the next item's parameters: it must use only values the caller copied into locals, never the cmdlet's parameters.
+        /// A cmdlet that uses this and overrides EndProcessing calls <c>base.EndProcessing()</c>.
         /// </summary>
         protected void StartEngineCall(object? target, Func<LoomcycleConnection, CancellationToken, Task> call, Func<LoomcycleException, string?>? recommendedAction = null)
         {
