@@ -406,13 +406,19 @@ namespace Loomcycle.Benchmarks
             var loomcycleCpu = new List<double>();
             var withViews = new List<double>();
             var withViewsCpu = new List<double>();
+            var shape = new List<double>();
+            var shapeCpu = new List<double>();
             Console.WriteLine("[6] cold imports run in the " + ImportScenario.Host);
+            using ShapeModule shapeModule = ShapeModule.Build();
             for (int i = 0; i < sizes.ImportRounds; i++)
             {
                 (double e, double ef, double ec) = ImportScenario.ColdWithCpu(HostedRunspace.EmptyManifest, "Get-BenchEmpty");
                 (double v, _, double vc) = ImportScenario.ColdWithCpu(HostedRunspace.EmptyWithViewsManifest, "Get-BenchEmpty");
                 withViews.Add(v);
                 withViewsCpu.Add(vc);
+                (double sh, _, double shc) = ImportScenario.ColdWithCpu(shapeModule.Manifest, ShapeModule.FirstCommand);
+                shape.Add(sh);
+                shapeCpu.Add(shc);
                 (double l, double f, double lc) = ImportScenario.ColdWithCpu(HostedRunspace.LoomcycleManifest, "Get-LoomcycleConnection");
                 empty.Add(e);
                 emptyFirst.Add(ef);
@@ -427,6 +433,8 @@ namespace Loomcycle.Benchmarks
                 $"    import CPU time (robust under load): empty {Stats.Median(emptyCpu):0.0} ms, Loomcycle {Stats.Median(loomcycleCpu):0.0} ms (medians): {cpuDelta:+0.0;-0.0} ms"));
             Console.WriteLine(FormattableString.Invariant(
                 $"    reference: the empty module with one view and one type extension {Stats.Median(withViews) - Stats.Median(empty):+0.0;-0.0} ms wall, {Stats.Median(withViewsCpu) - Stats.Median(emptyCpu):+0.0;-0.0} ms CPU over the empty module (PowerShell rebuilds its format and type tables for any module that ships views); Loomcycle over that: {Stats.Median(loomcycle) - Stats.Median(withViews):+0.0;-0.0} ms wall, {Stats.Median(loomcycleCpu) - Stats.Median(withViewsCpu):+0.0;-0.0} ms CPU"));
+            Console.WriteLine(FormattableString.Invariant(
+                $"    floor: Loomcycle's shape with none of its code ({shapeModule.CmdletCount} empty cmdlets of the same names, Loomcycle's own format and types files) {Stats.Median(shape) - Stats.Median(empty):+0.0;-0.0} ms wall, {Stats.Median(shapeCpu) - Stats.Median(emptyCpu):+0.0;-0.0} ms CPU over the empty module; Loomcycle over its shape: {Stats.Median(loomcycle) - Stats.Median(shape):+0.0;-0.0} ms wall, {Stats.Median(loomcycleCpu) - Stats.Median(shapeCpu):+0.0;-0.0} ms CPU"));
             goals.Add(FormattableString.Invariant($"[6] Import-Module Loomcycle CPU time within 50 ms of the empty module's (median of {sizes.ImportRounds}): {cpuDelta:+0.0;-0.0} ms {Verdict(cpuDelta <= 50)}"));
 
             double delta = Stats.Median(loomcycle) - Stats.Median(empty);

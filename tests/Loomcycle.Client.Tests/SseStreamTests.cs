@@ -359,6 +359,82 @@ namespace Loomcycle.Client.Tests
         }
 
         [Fact]
+        public async Task LongTexts_ToolResultsAndDeltas_ReadBackExactly_WhetherReadEarlyLateConcurrentlyOrNever()
+        {
+            // A text of 1 KiB or more is checked and left in the frame until Text is read (DeferredTextConverter): every
+            // shape must still read back what decoding at once gave — escapes (\u003c, a surrogate pair, \n, \"), raw
+            // multi-byte UTF-8, a long plain delta, a text at the end of its frame, a field named twice — and Data stays
+            // the frame.
+            string body = string.Concat(Enumerable.Repeat("\\t\\tvar v = \\\"item\\\"; // \\u003ctag\\u003e \\u0026 é ✓ \\ud83d\\ude00\\n", 9000));
+            string decodedBody = string.Concat(Enumerable.Repeat("\t\tvar v = \"item\"; // <tag> & é ✓ 😀\n", 9000));
+            string plain = new string('w', 3000);
+            string[] frames =
+            {
+                "{\"type\":\"tool_result\",\"tool_use\":{\"id\":\"t1\",\"name\":\"Read\",\"input\":{\"path\":\"/x\"}},\"text\":\"" + body + "\"}",
+                "{\"type\":\"text\",\"text\":\"" + plain + "\"}",
+                "{\"type\":\"tool_result\",\"is_error\":true,\"text\":\"" + plain + "\",\"text\":\"short\"}",
+                "{\"type\":\"tool_result\",\"text\":\"short\",\"text\":\"" + body + "\"}",
+                "{\"type\":\"tool_result\",\"text\":\"" + new string('é', 600) + "\"}",
+            };
+
+            var (events, stream) = await RunAsync(string.Concat(frames.Select(f => "event: x\ndata: " + f + "\n\n")));
+
+            Assert.Equal(frames.Length, events.Count);
+            Assert.Equal(plain, stream.Result.Text); // the long delta reached the result
+            string?[] concurrent = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => events[0].Text)));
+            Assert.All(concurrent, text => Assert.Equal(decodedBody, text));
+            Assert.Equal(new string('é', 600), events[4].Text);
+            Assert.Equal(decodedBody, events[3].Text);
+            Assert.Equal("short", events[2].Text);
+            Assert.Equal(plain, events[1].Text);
+            Assert.Equal("Read", events[0].ToolUse!.Name);
+            Assert.Equal(true, events[2].IsError);
+            for (int i = 0; i < frames.Length; i++)
+            {
+                Assert.Equal(frames[i], events[i].Data);
+            }
+
+            events[3].Text = "changed";
+            Assert.Equal("changed", events[3].Text);
+            Assert.Equal(frames[3], events[3].Data);
+        }
+
+        [Fact]
+        public async Task LongTextsThatDoNotDecode_SkippedAsWhenDecodedAtOnce()
+        {
+            // Checking a long text instead of decoding it must not let through what decoding refused: raw invalid UTF-8,
+            // or an escaped lone surrogate, gives the same outcome as reading the frame with nothing deferred.
+            string padding = new string('p', 2000);
+            byte[] invalidUtf8 = Encoding.ASCII.GetBytes("{\"type\":\"tool_result\",\"text\":\"" + padding)
+                .Concat(new byte[] { 0xC3, 0x28, 0xFF })
+                .Concat(Encoding.ASCII.GetBytes("\"}")).ToArray();
+            byte[] loneSurrogate = Encoding.ASCII.GetBytes("{\"type\":\"tool_result\",\"text\":\"" + padding + "\\ud800x\"}");
+            bool EagerReads(byte[] frame)
+            {
+                try
+                {
+                    return System.Text.Json.JsonSerializer.Deserialize(frame, LoomcycleJsonContext.Default.RunEvent) is not null;
+                }
+                catch (Exception ex) when (ex is System.Text.Json.JsonException || ex is InvalidOperationException)
+                {
+                    return false;
+                }
+            }
+
+            Server.Enqueue("POST", "/v1/runs", Faults.RawSse(
+                Encoding.ASCII.GetBytes("event: tool_result\ndata: "), invalidUtf8,
+                Encoding.ASCII.GetBytes("\n\nevent: tool_result\ndata: "), loneSurrogate,
+                Encoding.ASCII.GetBytes("\n\nevent: done\ndata: {\"type\":\"done\"}\n\n")));
+            RunStream stream = await Connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p" });
+            List<RunEvent> events = await DrainAsync(stream);
+
+            Assert.False(EagerReads(invalidUtf8));
+            Assert.False(EagerReads(loneSurrogate));
+            Assert.Equal("done", Assert.Single(events).Type);
+            Assert.Equal(2, stream.SkippedFrames);
+        }
+
+        [Fact]
         public async Task EventData_IsTheFramesJsonExactly()
         {
             const string json = "{\"type\":\"text\",\"text\":\"\\u003cb\\u003e\",\"extra\":{ \"spaced\" : true }}";

@@ -245,5 +245,70 @@ namespace Loomcycle.Client.Tests
             AssertNoToken(stream.Result.FailureReason, string.Join(" ", stream.Result.Errors), stream.Result.Text);
             Assert.DoesNotContain(userBearer, stream.Result.FailureReason + stream.Result.Text);
         }
+
+        [Fact]
+        public async Task LongTextsHoldingTheTokenPlainlyOrBehindEscapes_TextHasNoToken()
+        {
+            // Texts of 1 KiB or more are searched once unescaped instead of decoded (DeferredTextConverter): the token
+            // written plainly or spelled with a \u escape in a long tool result or delta must still be masked in Text,
+            // and appear nowhere else; a clean long text still reads back.
+            LoomcycleConnection connection = TokenConnection();
+            string padding = new string('x', 4000);
+            string escapedToken = "\\u" + ((int)_token[0]).ToString("x4") + _token.Substring(1);
+            Server.Enqueue("POST", "/v1/runs", Faults.RawSse(
+                Faults.Frame("tool_result", "{\"type\":\"tool_result\",\"text\":\"" + padding + " plain " + _token + "\"}") +
+                Faults.Frame("tool_result", "{\"type\":\"tool_result\",\"text\":\"" + padding + " escaped " + escapedToken + "\"}") +
+                Faults.Frame("text", "{\"type\":\"text\",\"text\":\"" + padding + " delta " + escapedToken + "\"}") +
+                Faults.Frame("tool_result", "{\"type\":\"tool_result\",\"text\":\"" + padding + " clean\"}") +
+                Faults.Frame("done", "{\"type\":\"done\"}")));
+
+            RunStream stream = await connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p" });
+            List<RunEvent> events = await DrainAsync(stream);
+
+            Assert.Equal(5, events.Count);
+            Assert.Equal(padding + " plain ***", events[0].Text);
+            Assert.Equal(padding + " escaped ***", events[1].Text);
+            Assert.Equal(padding + " delta ***", events[2].Text);
+            Assert.Equal(padding + " clean", events[3].Text);
+            foreach (RunEvent ev in events)
+            {
+                AssertNoToken(ev.Text, ev.Data, ev.ToString(), System.Text.Json.JsonSerializer.Serialize(ev, LoomcycleJsonContext.Default.RunEvent));
+            }
+
+            AssertNoToken(stream.Result.Text);
+        }
+
+        [Fact]
+        public async Task FramesThatSpellTheTokenBehindEscapesInAnyField_NoFieldHasTheToken()
+        {
+            // Not only text and error: a token spelled with \u escapes in the type, a tool's name, the stop reason, an
+            // unknown field or a field's name must be masked too (the fuzz found it in the type), beside a plain one.
+            LoomcycleConnection connection = TokenConnection();
+            string escaped = "\\u" + ((int)_token[0]).ToString("x4") + _token.Substring(1);
+            Server.Enqueue("POST", "/v1/runs", Faults.RawSse(
+                Faults.Frame("x", "{\"type\":\"tool_" + escaped + "\",\"tool_use\":{\"id\":\"t1\",\"name\":\"" + escaped + "\",\"input\":{\"" + escaped + "\":[1.50,true,null]}}}") +
+                Faults.Frame("x", "{\"type\":\"note\",\"extra\":{\"k\":\"v " + escaped + "\"},\"" + escaped + "\":2}") +
+                Faults.Frame("x", "{\"type\":\"note\",\"extra\":\"" + _token + " and " + escaped + "\",\"text\":\"kept\"}") +
+                Faults.Frame("x", "{\"type\":\"tool_result\",\"tool_use\":{\"name\":\"" + escaped + "\"},\"text\":\"" + new string('x', 3000) + "\\n\"}") +
+                Faults.Frame("done", "{\"type\":\"done\",\"stop_reason\":\"" + escaped + "\"}")));
+
+            RunStream stream = await connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p" });
+            List<RunEvent> events = await DrainAsync(stream);
+
+            Assert.Equal(new[] { "tool_***", "note", "note", "tool_result", "done" }, events.Select(e => e.Type));
+            Assert.Equal("***", events[3].ToolUse!.Name); // beside a long text, which is searched on its own
+            Assert.Equal(new string('x', 3000) + "\n", events[3].Text);
+            Assert.Equal("***", events[0].ToolUse!.Name);
+            Assert.Equal("{\"***\":[1.50,true,null]}", events[0].ToolUse!.Input);
+            Assert.Equal("kept", events[2].Text);
+            Assert.Equal("***", events[4].StopReason);
+            foreach (RunEvent ev in events)
+            {
+                string extras = string.Join(" ", (ev.AdditionalProperties ?? new Dictionary<string, System.Text.Json.JsonElement>()).Select(p => p.Key + "=" + p.Value.GetRawText() + "=" + p.Value.ToString()));
+                AssertNoToken(ev.Type, ev.ToolUse?.Name, ev.ToolUse?.Input, ev.StopReason, ev.Text, ev.Data, ev.ToString(), extras,
+                    System.Text.Json.JsonSerializer.Serialize(ev, LoomcycleJsonContext.Default.RunEvent));
+                Assert.DoesNotContain(_token, System.Text.RegularExpressions.Regex.Unescape(ev.Data));
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
 using System;
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Threading;
 
 namespace Loomcycle
 {
@@ -12,7 +14,22 @@ namespace Loomcycle
     public sealed class RunEvent : WireObject
     {
         public string Type { get; set; } = string.Empty;
-        public string? Text { get; set; }
+
+        /// <summary>
+        /// The event's text: the delta of a <c>text</c> event, a tool's result on <c>tool_result</c>, the session id on
+        /// <c>session</c>. A long one from a run stream is decoded from the frame when first read.
+        /// </summary>
+        [JsonConverter(typeof(DeferredTextConverter))]
+        public string? Text
+        {
+            get => Volatile.Read(ref _textTokenLength) == 0 ? _text : DecodeDeferredText();
+            set
+            {
+                _text = value;
+                Volatile.Write(ref _textTokenLength, 0);
+            }
+        }
+
         public ToolUse? ToolUse { get; set; }
         public TokenUsage? Usage { get; set; }
         public string? Error { get; set; }
@@ -70,6 +87,12 @@ namespace Loomcycle
         private int _utf8Offset;
         private int _utf8Length;
 
+        // While _textTokenLength > 0, Text is the JSON string token at _textTokenStart of the frame's bytes, checked by
+        // DeferredTextConverter (valid, no secret) and not yet decoded.
+        private string? _text;
+        private int _textTokenStart;
+        private int _textTokenLength;
+
         /// <summary>The frame's <c>data:</c> JSON, exactly as the server sent it.</summary>
         [JsonIgnore]
         public string Data
@@ -93,9 +116,44 @@ namespace Loomcycle
 
             internal set
             {
+                if (Volatile.Read(ref _textTokenLength) != 0)
+                {
+                    DecodeDeferredText(); // it reads the frame that is about to go
+                }
+
                 _data = value;
                 _frame = null;
             }
+        }
+
+        /// <summary>True while <see cref="Text"/> is still undecoded in the frame (see <see cref="DeferredTextConverter"/>).</summary>
+        internal bool TextDeferred => Volatile.Read(ref _textTokenLength) != 0;
+
+        /// <summary>
+        /// Leaves <see cref="Text"/> as the string token at <paramref name="tokenStart"/> of the frame this event keeps as
+        /// bytes (<see cref="SetUtf8Data"/> first), to be decoded when first read.
+        /// </summary>
+        internal void DeferText(int tokenStart, int tokenLength)
+        {
+            if (_frame is not byte[])
+            {
+                throw new InvalidOperationException("A deferred text needs the frame's bytes.");
+            }
+
+            _text = null;
+            _textTokenStart = tokenStart;
+            Volatile.Write(ref _textTokenLength, tokenLength);
+        }
+
+        private string? DecodeDeferredText()
+        {
+            // Two readers at once both decode the same bytes to equal strings: harmless, and no lock on the common path.
+            var reader = new Utf8JsonReader(new ReadOnlySpan<byte>((byte[])_frame!, _utf8Offset + _textTokenStart, _textTokenLength));
+            reader.Read();
+            string? text = reader.GetString();
+            _text = text;
+            Volatile.Write(ref _textTokenLength, 0);
+            return text;
         }
 
         /// <summary>Keeps the frame's UTF-8 bytes (not copied: the caller gives this event its own range) for <see cref="Data"/>.</summary>

@@ -25,6 +25,7 @@ namespace Loomcycle
         private readonly IReadOnlyList<string> _secrets;
         private readonly SecretSet _secretSet;
         private readonly FrameBytes _frames = new FrameBytes();
+        private readonly TextDeferral _textDeferral;
         private readonly LocalClock _clock = new LocalClock();
         private int _started;
         private string? _lastEventType;
@@ -36,6 +37,7 @@ namespace Loomcycle
             _connection = connection;
             _secrets = secrets;
             _secretSet = SecretSet.Create(AllSecrets(connection.Secrets, secrets));
+            _textDeferral = new TextDeferral(_secretSet);
             Result = new RunResult(agent);
         }
 
@@ -84,6 +86,8 @@ namespace Loomcycle
             }
 
             RunEvent? ev;
+            TextDeferral deferral = _textDeferral;
+            deferral.Enter(); // a long text (a tool result) may stay undecoded until it is read: see DeferredTextConverter
             try
             {
                 ev = JsonSerializer.Deserialize(data, LoomcycleJsonContext.Default.RunEvent);
@@ -93,6 +97,10 @@ namespace Loomcycle
                 ev = null;
                 LoomcycleDiagnostics.Warning(_connection.Redact($"Skipped a '{eventType}' event whose data is not valid JSON ({ex.Message}): {Excerpt(data)}", _secrets)!);
             }
+            finally
+            {
+                TextDeferral.Exit();
+            }
 
             if (ev is null)
             {
@@ -100,42 +108,37 @@ namespace Loomcycle
                 return null;
             }
 
-            // A server or tool that echoes a secret (the token, a user bearer) into any event: mask it in the raw data
-            // and read the event again from the masked text, so no field (unknown ones included) keeps it. The search
-            // runs on the UTF-8 bytes; only a frame that holds a secret is decoded here, the others when Data is read.
-            if (!secrets.IsEmpty && secrets.OccursIn(data))
+            // A server or tool that echoes a secret (the token, a user bearer) into any event: mask it and read the event
+            // again from the masked JSON, so no field (unknown ones included) keeps it. The search runs on the UTF-8
+            // bytes; only a frame that holds a secret is decoded here, the others when Data is read.
+            string? masked = secrets.IsEmpty ? null : MaskedFrame(data, secrets, deferral);
+            if (masked is not null)
             {
-#if NET8_0_OR_GREATER
-                string raw = Encoding.UTF8.GetString(data);
-#else
-                string raw = Encoding.UTF8.GetString(data.ToArray());
-#endif
-                string masked = secrets.Redact(raw)!;
-                if (!ReferenceEquals(masked, raw))
+                try
                 {
-                    try
-                    {
-                        ev = JsonSerializer.Deserialize(masked, LoomcycleJsonContext.Default.RunEvent) ?? ev;
-                    }
-                    catch (JsonException)
-                    {
-                        // The secret sat inside an escape sequence: no safe reading is left, so the frame is dropped.
-                        LoomcycleDiagnostics.Warning($"Skipped a '{eventType}' event that carried a secret and cannot be read once it is masked.");
-                        SkippedFrames++;
-                        return null;
-                    }
+                    ev = masked.Length == 0 ? null : JsonSerializer.Deserialize(masked, LoomcycleJsonContext.Default.RunEvent);
+                }
+                catch (JsonException)
+                {
+                    ev = null;
+                }
+
+                if (ev is null)
+                {
+                    // The secret sat inside an escape sequence, or a string does not decode: no safe reading is left.
+                    LoomcycleDiagnostics.Warning($"Skipped a '{eventType}' event that carried a secret and cannot be read once it is masked.");
+                    SkippedFrames++;
+                    return null;
                 }
 
                 ev.Data = masked;
-                RedactDecodedFields(ev, secrets);
             }
             else
             {
                 _frames.Keep(ev, data);
-                if (!secrets.IsEmpty && secrets.MayHideBehindEscapes(data))
+                if (deferral.Pending)
                 {
-                    // Decoded text can spell a secret the raw JSON hid behind escapes (\u0041 for A).
-                    RedactDecodedFields(ev, secrets);
+                    ev.DeferText(deferral.TokenStart, deferral.TokenLength);
                 }
             }
 
@@ -152,11 +155,43 @@ namespace Loomcycle
             return ev;
         }
 
-        private static void RedactDecodedFields(RunEvent ev, SecretSet secrets)
+        /// <summary>
+        /// Null when <paramref name="data"/> holds no form of a secret, written plainly or behind JSON escapes
+        /// (<c>\u0041</c> for A); else the frame masked (empty when no masking leaves readable JSON). A plain secret is
+        /// replaced in the frame's text, which keeps its layout; one behind escapes needs every string decoded and
+        /// written again.
+        /// </summary>
+        private static string? MaskedFrame(ReadOnlySpan<byte> data, SecretSet secrets, TextDeferral deferral)
         {
-            ev.Text = secrets.Redact(ev.Text);
-            ev.Error = secrets.Redact(ev.Error);
-            ev.Reasoning = secrets.Redact(ev.Reasoning);
+            try
+            {
+                if (secrets.OccursIn(data))
+                {
+#if NET8_0_OR_GREATER
+                    string masked = secrets.Redact(Encoding.UTF8.GetString(data))!;
+#else
+                    string masked = secrets.Redact(Encoding.UTF8.GetString(data.ToArray()))!;
+#endif
+                    byte[] maskedUtf8 = Encoding.UTF8.GetBytes(masked);
+                    return secrets.MayHideBehindEscapes(maskedUtf8) && secrets.OccursBehindEscapes(maskedUtf8)
+                        ? secrets.MaskJsonStrings(maskedUtf8)
+                        : masked;
+                }
+
+                if (!deferral.Pending)
+                {
+                    return secrets.MayHideBehindEscapes(data) && secrets.OccursBehindEscapes(data) ? secrets.MaskJsonStrings(data) : null;
+                }
+
+                // The deferred text was searched, unescaped, when it was deferred: only escapes elsewhere need a look.
+                int after = deferral.TokenStart + deferral.TokenLength;
+                bool escapesElsewhere = secrets.MayHideBehindEscapes(data.Slice(0, deferral.TokenStart)) || secrets.MayHideBehindEscapes(data.Slice(after));
+                return escapesElsewhere && secrets.OccursBehindEscapes(data, deferral.TokenStart) ? secrets.MaskJsonStrings(data) : null;
+            }
+            catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException)
+            {
+                return string.Empty;
+            }
         }
 
         private string Excerpt(ReadOnlySpan<byte> data)

@@ -24,6 +24,8 @@ namespace Loomcycle.Client.Tests.FaultTests
     public sealed class FuzzTests
     {
         private const string Token = "fz-canary-Pq7Wm2Xk9Rb4Hs6Ld3";
+
+        private static readonly string LongText = string.Concat(Enumerable.Repeat("line \\\"q\\\" \\u003c é\\n", 120));
         private const int Seed = 20261123;
         private readonly ITestOutputHelper _output;
 
@@ -202,6 +204,11 @@ namespace Loomcycle.Client.Tests.FaultTests
                 ": keepalive\n\n",
                 "event: done\ndata: {\"type\":\"done\",\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":1,\"output_tokens\":2}}\n\n",
                 "{\"error\":\"internal server error\"}",
+                // Long texts are checked, not decoded, until read (DeferredTextConverter): plain, escaped, and the token
+                // written plainly or spelled with a \u escape inside one.
+                "event: tool_result\ndata: {\"type\":\"tool_result\",\"text\":\"" + LongText + "\"}\n\n",
+                $"event: tool_result\ndata: {{\"type\":\"tool_result\",\"text\":\"{LongText} {Token}\"}}\n\n",
+                $"event: text\ndata: {{\"type\":\"text\",\"text\":\"{LongText} \\u{(int)Token[0]:x4}{Token.Substring(1)}\"}}\n\n",
             };
             int count = random.Next(1, 12);
             for (int i = 0; i < count; i++)
