@@ -310,5 +310,27 @@ namespace Loomcycle.Client.Tests
                 Assert.DoesNotContain(_token, System.Text.RegularExpressions.Regex.Unescape(ev.Data));
             }
         }
+
+        [Fact]
+        public async Task FrameWhoseTokenSitsInsideAnEscape_SkippedWithAWarning_NothingLeaks()
+        {
+            // A token that begins with "u" and four hex digits can sit inside a \u escape: masking it breaks the JSON,
+            // so no safe reading is left and the frame is dropped, with a warning that does not quote it.
+            const string token = "u0041-escape-canary-5150";
+            var diagnostics = new ConcurrentQueue<string>();
+            LoomcycleCallContext.Current = new LoomcycleCallContext { Diagnostics = (_, message) => diagnostics.Enqueue(message) };
+            LoomcycleConnection connection = Connect(token);
+            Server.Enqueue("POST", "/v1/runs", Faults.RawSse(
+                Faults.Frame("text", "{\"type\":\"text\",\"text\":\"x\\" + token + "\"}") +
+                Faults.Frame("done", "{\"type\":\"done\"}")));
+
+            RunStream stream = await connection.StartRunAsync(new RunRequest { Agent = "qa", Prompt = "p" });
+            List<RunEvent> events = await DrainAsync(stream);
+
+            Assert.Equal("done", Assert.Single(events).Type);
+            Assert.Equal(1, stream.SkippedFrames);
+            Assert.Contains(diagnostics, d => d.Contains("'text' event that carried a secret and cannot be read once it is masked"));
+            Assert.All(diagnostics.Concat(events.Select(e => e.Data)), text => Assert.DoesNotContain(token, text));
+        }
     }
 }

@@ -118,7 +118,7 @@ namespace Loomcycle
                 {
                     ev = masked.Length == 0 ? null : JsonSerializer.Deserialize(masked, LoomcycleJsonContext.Default.RunEvent);
                 }
-                catch (JsonException)
+                catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException)
                 {
                     ev = null;
                 }
