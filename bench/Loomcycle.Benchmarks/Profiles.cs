@@ -40,8 +40,13 @@ namespace Loomcycle.Benchmarks
                 case "live":
                     await LiveAsync().ConfigureAwait(false);
                     return 0;
+                case "pipeline":
+                case "pipeline-bare":
+                case "pipeline-cmdlet":
+                    await PipelineAsync(name).ConfigureAwait(false);
+                    return 0;
                 default:
-                    Console.Error.WriteLine($"Unknown profile '{name}': use parse, cmdlet-calls, batch or live.");
+                    Console.Error.WriteLine($"Unknown profile '{name}': use parse, cmdlet-calls, batch, live or pipeline[-bare|-cmdlet].");
                     return 2;
             }
         }
@@ -77,6 +82,45 @@ namespace Loomcycle.Benchmarks
                 double perEvent = 1e6 / runs / s.Corpus.Events;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {name,-34} {runs,4} runs  wall {watch.Elapsed.TotalMilliseconds * perEvent,5:0} ns/event  process CPU {(CpuClock.ProcessMs() - cpu) * perEvent,5:0} ns/event{(steps.Reads > 0 ? $"  {steps.Reads / (double)runs:0} reads/run" : string.Empty)}"));
+            }
+        }
+
+        /// <summary>
+        /// Scenario 2's two paths, each alone in steady state (3 s warm-up, 12 s measured), per event; <c>pipeline-bare</c>
+        /// or <c>pipeline-cmdlet</c> runs one path only (for a profiler attached to the whole process).
+        /// </summary>
+        private static async Task PipelineAsync(string name)
+        {
+            await using PipelineScenario s = await PipelineScenario.StartAsync(Sizes.Full.TextDeltas).ConfigureAwait(false);
+            s.Verify();
+            var paths = new (string Name, Action Run)[] { ("Read-BenchStream | Out-Null", s.ReadBare), ("Invoke-LoomcycleRun | Out-Null", s.InvokeRun) };
+            Console.WriteLine($"Pipeline TextDeltas stream, {s.Corpus.Events} events, each path alone (3 s warm-up, 12 s measured):");
+            foreach ((string path, Action run) in paths)
+            {
+                if ((name == "pipeline-bare" && run != (Action)s.ReadBare) || (name == "pipeline-cmdlet" && run != (Action)s.InvokeRun))
+                {
+                    continue;
+                }
+
+                var watch = Stopwatch.StartNew();
+                while (watch.Elapsed.TotalSeconds < 3)
+                {
+                    run();
+                }
+
+                int runs = 0;
+                double cpu = CpuClock.ProcessMs();
+                long allocated = GC.GetTotalAllocatedBytes(precise: false);
+                watch.Restart();
+                while (watch.Elapsed.TotalSeconds < 12)
+                {
+                    run();
+                    runs++;
+                }
+
+                double perEvent = 1e6 / runs / s.Corpus.Events;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {path,-34} {runs,4} runs  wall {watch.Elapsed.TotalMilliseconds * perEvent,5:0} ns/event  process CPU {(CpuClock.ProcessMs() - cpu) * perEvent,5:0} ns/event  {(GC.GetTotalAllocatedBytes(precise: false) - allocated) / (double)runs / s.Corpus.Events,5:0} B/event"));
             }
         }
 

@@ -400,6 +400,27 @@ namespace Loomcycle.Client.Tests
         }
 
         [Fact]
+        public void DeferredText_ReadByTwoThreadsAtOnce_BothGetTheText()
+        {
+            // A reader that finds the text still deferred must decode what it found, even when the other reader finishes
+            // (and marks the text decoded) in between: thousands of races on two threads, each reader must get the text.
+            string text = new string('t', 2000);
+            byte[] frame = Encoding.UTF8.GetBytes("{\"type\":\"tool_result\",\"text\":\"" + text + "\"}");
+            int tokenStart = Encoding.UTF8.GetString(frame).IndexOf("\"text\":\"", StringComparison.Ordinal) + 7; // the value's opening quote
+            for (int i = 0; i < 5000; i++)
+            {
+                var ev = new RunEvent();
+                ev.SetUtf8Data(frame, 0, frame.Length);
+                ev.DeferText(tokenStart, text.Length + 2);
+                using var start = new Barrier(2);
+                Task<string?> other = Task.Factory.StartNew(() => { start.SignalAndWait(); return ev.Text; }, TaskCreationOptions.LongRunning);
+                start.SignalAndWait();
+                Assert.Equal(text, ev.Text);
+                Assert.Equal(text, other.GetAwaiter().GetResult());
+            }
+        }
+
+        [Fact]
         public async Task LongTextsThatDoNotDecode_SkippedAsWhenDecodedAtOnce()
         {
             // Checking a long text instead of decoding it must not let through what decoding refused: raw invalid UTF-8,

@@ -22,7 +22,12 @@ namespace Loomcycle
         [JsonConverter(typeof(DeferredTextConverter))]
         public string? Text
         {
-            get => Volatile.Read(ref _textTokenLength) == 0 ? _text : DecodeDeferredText();
+            get
+            {
+                int deferred = Volatile.Read(ref _textTokenLength);
+                return deferred == 0 ? _text : DecodeDeferredText(deferred);
+            }
+
             set
             {
                 _text = value;
@@ -116,9 +121,10 @@ namespace Loomcycle
 
             internal set
             {
-                if (Volatile.Read(ref _textTokenLength) != 0)
+                int deferred = Volatile.Read(ref _textTokenLength);
+                if (deferred != 0)
                 {
-                    DecodeDeferredText(); // it reads the frame that is about to go
+                    DecodeDeferredText(deferred); // it reads the frame that is about to go
                 }
 
                 _data = value;
@@ -145,10 +151,12 @@ namespace Loomcycle
             Volatile.Write(ref _textTokenLength, tokenLength);
         }
 
-        private string? DecodeDeferredText()
+        /// <param name="tokenLength">The deferred token's length as the caller read it: another reader may have decoded the
+        /// text (and zeroed the field) meanwhile.</param>
+        private string? DecodeDeferredText(int tokenLength)
         {
             // Two readers at once both decode the same bytes to equal strings: harmless, and no lock on the common path.
-            var reader = new Utf8JsonReader(new ReadOnlySpan<byte>((byte[])_frame!, _utf8Offset + _textTokenStart, _textTokenLength));
+            var reader = new Utf8JsonReader(new ReadOnlySpan<byte>((byte[])_frame!, _utf8Offset + _textTokenStart, tokenLength));
             reader.Read();
             string? text = reader.GetString();
             _text = text;
