@@ -132,9 +132,6 @@ namespace Loomcycle
             }
         }
 
-        /// <summary>True while <see cref="Text"/> is still undecoded in the frame (see <see cref="DeferredTextConverter"/>).</summary>
-        internal bool TextDeferred => Volatile.Read(ref _textTokenLength) != 0;
-
         /// <summary>
         /// Leaves <see cref="Text"/> as the string token at <paramref name="tokenStart"/> of the frame this event keeps as
         /// bytes (<see cref="SetUtf8Data"/> first), to be decoded when first read.
