@@ -231,6 +231,30 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void WithErrorActionStopAFailedRunStopsTheBatchAndNoLaterCallIsSent()
+        {
+            // Calls are queued (the next goes out when the one before has ended), but a call with a failed run holds the
+            // next one back until its errors are written: with -ErrorAction Stop, the first failure ends the command and
+            // the inputs after that call never reach the server.
+            string script = """
+                $rows = @(
+                    [pscustomobject]@{ Prompt = 'one' },
+                    [pscustomobject]@{ Prompt = 'two'; Agent = 'fail' },
+                    [pscustomobject]@{ Prompt = 'three' },
+                    [pscustomobject]@{ Prompt = 'four' },
+                    [pscustomobject]@{ Prompt = 'five' })
+                $rows | Invoke-LoomcycleBatch -Agent echo -BatchSize 2 -ErrorAction Stop
+                """;
+            var result = Run(script);
+
+            Assert.Equal(new[] { "POST /v1/runs:batch" }, Server.Wire());
+            Assert.NotNull(result.Terminating);
+            ErrorRecord stop = Assert.Single(result.AllErrors);
+            Assert.Contains("BatchItemFailed", stop.FullyQualifiedErrorId);
+            Assert.Equal("two", PSObject.AsPSObject(stop.TargetObject).Str("Prompt"));
+        }
+
+        [Fact]
         public void ABatchTheServerRefusesIsAnErrorForEachOfItsInputs()
         {
             Server.Enqueue("POST", "/v1/runs:batch", ctx =>

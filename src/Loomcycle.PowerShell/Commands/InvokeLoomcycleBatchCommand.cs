@@ -14,6 +14,9 @@ namespace Loomcycle.PowerShell.Commands
     /// (Loomcycle.BatchResult) carries its Index and its Input, so results line up with the rows they came from. A
     /// run that failed or was cancelled is that input's non-terminating error (BatchItemFailed, target: the input),
     /// after its result; the other inputs go on. An input with no prompt is refused before anything is sent.
+    /// One call is on the wire at a time, in input order: the next one is sent as soon as the one before it has ended,
+    /// while PowerShell binds later inputs and writes the results already in, except after a call with a failed run,
+    /// whose errors are written first (so -ErrorAction Stop sends nothing after them).
     /// </remarks>
     /// <example>
     /// <code>Invoke-LoomcycleBatch -Agent summarizer -Prompt (Get-Content urls.txt) | Select-Object Index, Status, FinalText</code>
@@ -95,7 +98,11 @@ namespace Loomcycle.PowerShell.Commands
             }
         }
 
-        protected override void EndProcessing() => Flush();
+        protected override void EndProcessing()
+        {
+            Flush();
+            base.EndProcessing(); // reports the calls still queued
+        }
 
         private void Add(string? prompt, object input, PSObject? source)
         {
@@ -113,13 +120,13 @@ namespace Loomcycle.PowerShell.Commands
             };
             if (string.IsNullOrEmpty(spawn.Prompt))
             {
-                WriteError(LoomcycleErrors.From(new InvalidArgumentException($"Input {index} has no prompt: give a string or an object with a Prompt property."), input));
+                WriteErrorInOrder(LoomcycleErrors.From(new InvalidArgumentException($"Input {index} has no prompt: give a string or an object with a Prompt property."), input));
                 return;
             }
 
             if (string.IsNullOrEmpty(spawn.Agent))
             {
-                WriteError(LoomcycleErrors.From(new InvalidArgumentException($"Input {index} names no agent: give -Agent or an Agent property."), input));
+                WriteErrorInOrder(LoomcycleErrors.From(new InvalidArgumentException($"Input {index} names no agent: give -Agent or an Agent property."), input));
                 return;
             }
 
@@ -130,6 +137,11 @@ namespace Loomcycle.PowerShell.Commands
             }
         }
 
+        /// <summary>
+        /// Sends the pending inputs as one call, queued behind the calls before it (see StartEngineCall): PowerShell binds
+        /// the next inputs, and the results of a call are written, while the next call is on the wire. One call at a
+        /// time, in input order; a call with a failed run holds the next one back until its errors are written.
+        /// </summary>
         private void Flush()
         {
             if (_pending.Count == 0)
@@ -141,21 +153,21 @@ namespace Loomcycle.PowerShell.Commands
             _pending.Clear();
             var spawns = Array.ConvertAll(chunk, c => c.Spawn);
             TimeSpan? timeout = TimeoutSec is int seconds ? TimeSpan.FromSeconds(seconds) : null;
-            BatchResult[] results;
-            try
-            {
-                results = InvokeEngine((connection, token) => connection.SpawnBatchAsync(spawns, timeout, token));
-            }
-            catch (LoomcycleException ex)
-            {
-                foreach (var item in chunk)
+            StartEngineCall(
+                (connection, token) => connection.SpawnBatchAsync(spawns, timeout, token),
+                results => Array.TrueForAll(results, r => r.Succeeded),
+                results => WriteResults(chunk, results),
+                ex =>
                 {
-                    WriteError(LoomcycleErrors.From(ex, ((Indexed)item.Input).Input));
-                }
+                    foreach (var item in chunk)
+                    {
+                        WriteError(LoomcycleErrors.From(ex, ((Indexed)item.Input).Input));
+                    }
+                });
+        }
 
-                return;
-            }
-
+        private void WriteResults((BatchSpawn Spawn, object Input)[] chunk, BatchResult[] results)
+        {
             for (int i = 0; i < results.Length; i++)
             {
                 var indexed = (Indexed)chunk[i].Input;
@@ -169,6 +181,9 @@ namespace Loomcycle.PowerShell.Commands
                 }
             }
         }
+
+        /// <summary>An input refused before sending: its error keeps its place after the results of the inputs before it.</summary>
+        private void WriteErrorInOrder(ErrorRecord error) => ReportInOrder(() => WriteError(error));
 
         private static string? Read(PSObject? source, string name)
         {

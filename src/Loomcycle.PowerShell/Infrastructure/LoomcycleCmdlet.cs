@@ -37,7 +37,10 @@ namespace Loomcycle.PowerShell
             {
                 PendingCall pending = _calls.Dequeue();
                 pending.Abandon();
-                PipelineBridge.Abandon(pending.Task);
+                if (pending.IsCall)
+                {
+                    PipelineBridge.Abandon(pending.Task);
+                }
             }
         }
 
@@ -73,13 +76,77 @@ namespace Loomcycle.PowerShell
         /// </summary>
         protected void StartEngineCall(object? target, Func<LoomcycleConnection, CancellationToken, Task> call, Func<LoomcycleException, string?>? recommendedAction = null)
         {
+            ReportFinishedCalls();
+            LoomcycleConnection connection = OpenConnection();
+            Task<bool> task = Bridge.BeginAfter(_nextCallMayStart, Valued(token => call(connection, token)));
+            Enqueue(new PendingCall(task, () => TryRun(target, () => Bridge.End(task), recommendedAction)));
+        }
+
+        /// <summary>
+        /// As <see cref="StartEngineCall(object, Func{LoomcycleConnection, CancellationToken, Task}, Func{LoomcycleException, string})"/>,
+        /// for a call whose result the pipeline needs: <paramref name="report"/> writes it on the pipeline thread, in queue
+        /// order, and <paramref name="reportFailure"/> writes the call's failure. <paramref name="nextMayStartAtOnce"/> is
+        /// asked as soon as the call has ended (on the thread that ended it): false holds the next call back until this
+        /// one has been reported, as a failed call does — for a result that carries failures of its own, so that under
+        /// <c>-ErrorAction Stop</c> nothing after them is sent.
+        /// </summary>
+        protected void StartEngineCall<T>(
+            Func<LoomcycleConnection, CancellationToken, Task<T>> call,
+            Func<T, bool> nextMayStartAtOnce,
+            Action<T> report,
+            Action<LoomcycleException> reportFailure)
+        {
+            ReportFinishedCalls();
+            LoomcycleConnection connection = OpenConnection();
+            T result = default!;
+            Task<bool> task = Bridge.BeginAfter(_nextCallMayStart, async token =>
+            {
+                result = await call(connection, token).ConfigureAwait(false);
+                return nextMayStartAtOnce(result);
+            });
+            Enqueue(new PendingCall(task, () =>
+            {
+                try
+                {
+                    Bridge.End(task);
+                }
+                catch (LoomcycleException ex)
+                {
+                    reportFailure(ex);
+                    return;
+                }
+
+                report(result);
+            }));
+        }
+
+        /// <summary>
+        /// Runs <paramref name="report"/> on the pipeline thread after every queued call has been reported (at once when
+        /// none is queued), so that what a cmdlet writes for an item it refused before sending (a validation error)
+        /// keeps its place among the results of the items before it.
+        /// </summary>
+        protected void ReportInOrder(Action report)
+        {
+            if (_calls.Count == 0)
+            {
+                report();
+                return;
+            }
+
+            _calls.Enqueue(new PendingCall(report));
+        }
+
+        /// <summary>Reports the calls at the head of the queue that have ended; waits for the oldest while the queue is full.</summary>
+        private void ReportFinishedCalls()
+        {
             while (_calls.Count > 0 && (_calls.Peek().Task.IsCompleted || _calls.Count >= MaximumQueuedCalls))
             {
                 ReportOldestCall();
             }
+        }
 
-            LoomcycleConnection connection = OpenConnection();
-            var pending = new PendingCall(Bridge.BeginAfter(_nextCallMayStart, Valued(token => call(connection, token))), target, recommendedAction);
+        private void Enqueue(PendingCall pending)
+        {
             _nextCallMayStart = pending.NextMayStart;
             _calls.Enqueue(pending);
         }
@@ -98,7 +165,7 @@ namespace Loomcycle.PowerShell
             PendingCall oldest = _calls.Dequeue();
             try
             {
-                TryRun(oldest.Target, () => Bridge.End(oldest.Task), oldest.RecommendedAction);
+                oldest.Report();
             }
             catch
             {
@@ -136,29 +203,40 @@ namespace Loomcycle.PowerShell
         protected void ThrowLoomcycleError(LoomcycleException exception, object? target) =>
             ThrowTerminatingError(LoomcycleErrors.From(exception, target));
 
-        /// <summary>A call <see cref="StartEngineCall"/> queued and has not reported yet.</summary>
+        /// <summary>A call <see cref="StartEngineCall"/> queued, or a report queued behind calls, not reported yet.</summary>
         private sealed class PendingCall
         {
             private readonly TaskCompletionSource<bool> _reported = new TaskCompletionSource<bool>();
 
-            public PendingCall(Task<bool> task, object? target, Func<LoomcycleException, string?>? recommendedAction)
+            /// <param name="task">The call; its result is true when the next call may start as soon as it has ended.</param>
+            /// <param name="report">Writes the call's outcome on the pipeline thread (waiting for it if need be).</param>
+            public PendingCall(Task<bool> task, Action report)
             {
                 Task = task;
-                Target = target;
-                RecommendedAction = recommendedAction;
+                Report = report;
+                IsCall = true;
                 NextMayStart = task.ContinueWith(
-                    (done, reported) => done.Status == TaskStatus.RanToCompletion ? System.Threading.Tasks.Task.CompletedTask : ((TaskCompletionSource<bool>)reported!).Task,
+                    (done, reported) => done.Status == TaskStatus.RanToCompletion && done.Result ? System.Threading.Tasks.Task.CompletedTask : ((TaskCompletionSource<bool>)reported!).Task,
                     _reported,
                     CancellationToken.None,
                     TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.DenyChildAttach,
                     TaskScheduler.Default).Unwrap();
             }
 
+            /// <summary>A report with no call of its own: it only keeps its place in the queue.</summary>
+            public PendingCall(Action report)
+            {
+                Task = System.Threading.Tasks.Task.FromResult(true);
+                Report = report;
+                NextMayStart = System.Threading.Tasks.Task.CompletedTask;
+            }
+
             public Task<bool> Task { get; }
 
-            public object? Target { get; }
+            public Action Report { get; }
 
-            public Func<LoomcycleException, string?>? RecommendedAction { get; }
+            /// <summary>True for a call started through the bridge (which counts it until it ends).</summary>
+            public bool IsCall { get; }
 
             /// <summary>Completes when the call succeeded, or failed and was reported; canceled when it was abandoned.</summary>
             public Task NextMayStart { get; }
