@@ -63,25 +63,10 @@ namespace Loomcycle.Benchmarks
             Console.WriteLine($"Live TextDeltas stream, {s.Corpus.Events} events, each path alone (3 s warm-up, 12 s measured):");
             foreach ((string name, Func<Task> run) in paths)
             {
-                var watch = Stopwatch.StartNew();
-                while (watch.Elapsed.TotalSeconds < 3)
-                {
-                    await run().ConfigureAwait(false);
-                }
-
-                steps.Reads = 0;
-                int runs = 0;
-                double cpu = CpuClock.ProcessMs();
-                watch.Restart();
-                while (watch.Elapsed.TotalSeconds < 12)
-                {
-                    await run().ConfigureAwait(false);
-                    runs++;
-                }
-
-                double perEvent = 1e6 / runs / s.Corpus.Events;
+                SteadyState m = await SteadyState.MeasureAsync(run, warmedUp: () => steps.Reads = 0).ConfigureAwait(false);
+                double perEvent = 1e6 / m.Runs / s.Corpus.Events;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {name,-34} {runs,4} runs  wall {watch.Elapsed.TotalMilliseconds * perEvent,5:0} ns/event  process CPU {(CpuClock.ProcessMs() - cpu) * perEvent,5:0} ns/event{(steps.Reads > 0 ? $"  {steps.Reads / (double)runs:0} reads/run" : string.Empty)}"));
+                    $"  {name,-34} {m.Runs,4} runs  wall {m.WallMs * perEvent,5:0} ns/event  process CPU {m.CpuMs * perEvent,5:0} ns/event{(steps.Reads > 0 ? $"  {steps.Reads / (double)m.Runs:0} reads/run" : string.Empty)}"));
             }
         }
 
@@ -93,34 +78,48 @@ namespace Loomcycle.Benchmarks
         {
             await using PipelineScenario s = await PipelineScenario.StartAsync(Sizes.Full.TextDeltas).ConfigureAwait(false);
             s.Verify();
-            var paths = new (string Name, Action Run)[] { ("Read-BenchStream | Out-Null", s.ReadBare), ("Invoke-LoomcycleRun | Out-Null", s.InvokeRun) };
-            Console.WriteLine($"Pipeline TextDeltas stream, {s.Corpus.Events} events, each path alone (3 s warm-up, 12 s measured):");
-            foreach ((string path, Action run) in paths)
+            var paths = new (string Key, string Name, Action Run)[]
             {
-                if ((name == "pipeline-bare" && run != (Action)s.ReadBare) || (name == "pipeline-cmdlet" && run != (Action)s.InvokeRun))
+                ("bare", "Read-BenchStream | Out-Null", s.ReadBare), ("cmdlet", "Invoke-LoomcycleRun | Out-Null", s.InvokeRun),
+            };
+            Console.WriteLine($"Pipeline TextDeltas stream, {s.Corpus.Events} events, each path alone (3 s warm-up, 12 s measured):");
+            foreach ((string key, string path, Action run) in paths)
+            {
+                if (name != "pipeline" && name != "pipeline-" + key)
                 {
                     continue;
                 }
 
+                SteadyState m = await SteadyState.MeasureAsync(() => { run(); return Task.CompletedTask; }).ConfigureAwait(false);
+                double perEvent = 1e6 / m.Runs / s.Corpus.Events;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {path,-34} {m.Runs,4} runs  wall {m.WallMs * perEvent,5:0} ns/event  process CPU {m.CpuMs * perEvent,5:0} ns/event  {m.Allocated / (double)m.Runs / s.Corpus.Events,5:0} B/event"));
+            }
+        }
+
+        /// <summary>One path run over and over alone: 3 s untimed (steady-state code), then 12 s measured.</summary>
+        private readonly record struct SteadyState(int Runs, double WallMs, double CpuMs, long Allocated)
+        {
+            public static async Task<SteadyState> MeasureAsync(Func<Task> run, Action? warmedUp = null)
+            {
                 var watch = Stopwatch.StartNew();
                 while (watch.Elapsed.TotalSeconds < 3)
                 {
-                    run();
+                    await run().ConfigureAwait(false);
                 }
 
+                warmedUp?.Invoke();
                 int runs = 0;
                 double cpu = CpuClock.ProcessMs();
                 long allocated = GC.GetTotalAllocatedBytes(precise: false);
                 watch.Restart();
                 while (watch.Elapsed.TotalSeconds < 12)
                 {
-                    run();
+                    await run().ConfigureAwait(false);
                     runs++;
                 }
 
-                double perEvent = 1e6 / runs / s.Corpus.Events;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {path,-34} {runs,4} runs  wall {watch.Elapsed.TotalMilliseconds * perEvent,5:0} ns/event  process CPU {(CpuClock.ProcessMs() - cpu) * perEvent,5:0} ns/event  {(GC.GetTotalAllocatedBytes(precise: false) - allocated) / (double)runs / s.Corpus.Events,5:0} B/event"));
+                return new SteadyState(runs, watch.Elapsed.TotalMilliseconds, CpuClock.ProcessMs() - cpu, GC.GetTotalAllocatedBytes(precise: false) - allocated);
             }
         }
 

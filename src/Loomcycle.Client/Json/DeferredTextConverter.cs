@@ -39,17 +39,7 @@ namespace Loomcycle
             return reader.GetString();
         }
 
-        public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
-        {
-            if (value is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                writer.WriteStringValue(value);
-            }
-        }
+        public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options) => writer.WriteStringValue(value); // null writes null
 
 #if NET8_0_OR_GREATER
         /// <summary>The string token's text, unescaped into pooled bytes, is valid UTF-8 and holds no secret.</summary>
