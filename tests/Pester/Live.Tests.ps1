@@ -69,6 +69,17 @@ Describe 'Invoke-LoomcycleBatch' {
         @($log | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'POST *runs:batch' }).Count | Should -Be 4
     }
 
+    It 'stops at a failed run under -ErrorAction Stop and sends no later call' {
+        # Calls are queued, but a call with a failed run holds the next one back until its error is written.
+        $rows = @(
+            [pscustomobject]@{ Prompt = 'one' }, [pscustomobject]@{ Prompt = 'two'; Agent = 'fail' },
+            [pscustomobject]@{ Prompt = 'three' }, [pscustomobject]@{ Prompt = 'four' }, [pscustomobject]@{ Prompt = 'five' })
+        $log = [System.Collections.Generic.List[object]]::new()
+        { $rows | Invoke-LoomcycleBatch -Agent echo -BatchSize 2 -ErrorAction Stop -Verbose 4>&1 | ForEach-Object { $log.Add($_) } } |
+            Should -Throw -ErrorId 'BatchItemFailed,Loomcycle.PowerShell.Commands.InvokeLoomcycleBatchCommand'
+        @($log | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'POST *runs:batch' }).Count | Should -Be 1
+    }
+
     It 'takes rows from Import-Csv and reports a failed row as its own error' {
         $csv = Join-Path $TestDrive 'rows.csv'
         @([pscustomobject]@{ Prompt = 'alpha'; Agent = 'echo' }, [pscustomobject]@{ Prompt = 'beta'; Agent = 'fail' }) | Export-Csv $csv
