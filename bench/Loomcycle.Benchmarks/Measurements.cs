@@ -20,7 +20,7 @@ namespace Loomcycle.Benchmarks
         public static readonly Sizes Smoke = new("smoke", 2_000, 2, 64 * 1024, 2_000, 3, 5, 4L << 20, 1, 200, 3, 100, 50, 10, 1, 2, 15, 100, 50, 3);
 
         /// <summary>The sizes of the goals (1 GiB snapshot, 10 000 deletes, 100 streams at once).</summary>
-        public static readonly Sizes Full = new("full", 20_000, 8, 256 * 1024, 20_000, 31, 200, 1L << 30, 3, 10_000, 11, 100, 2_000, 100, 5, 5, 40, 1_000, 500, 5);
+        public static readonly Sizes Full = new("full", 20_000, 8, 256 * 1024, 20_000, 31, 200, 1L << 30, 3, 10_000, 11, 100, 2_000, 100, 9, 5, 40, 1_000, 500, 5);
     }
 
     /// <summary>
@@ -247,8 +247,15 @@ namespace Loomcycle.Benchmarks
             long events = (long)s.Streams * s.Corpus.Events;
             var bareFirst = new List<double>();
             var engineFirst = new List<double>();
-            await s.BareAsync().ConfigureAwait(false);
-            await s.EngineAsync().ConfigureAwait(false);
+            // Untimed, alternating, as Comparison.RunAsync warms both sides: the JIT's optimized code on both sides.
+            var warming = Stopwatch.StartNew();
+            do
+            {
+                await s.BareAsync().ConfigureAwait(false);
+                await s.EngineAsync().ConfigureAwait(false);
+            }
+            while (warming.Elapsed < Comparison.WarmUp);
+
             var c = new Comparison();
             double peakGrowth = 0;
             int sockets = 0;
@@ -388,6 +395,11 @@ namespace Loomcycle.Benchmarks
             Console.WriteLine(list.Describe(sizes.SyncDefinitions, "definition"));
             Console.WriteLine("    Get-LoomcycleDefinition -Kind Agent | % { Get-LoomcycleDefinition -DefId $_.ActiveDefId } (list + read each) vs Sync-LoomcycleDefinition");
             Console.WriteLine(readAll.Describe(sizes.SyncDefinitions, "definition"));
+            // Across a network each request waits for its round trip: the same sync with 5 ms added to every answer.
+            var latency = TimeSpan.FromMilliseconds(5);
+            var withLatency = await Comparison.RunAsync(3, () => Task.Run(() => s.WithLatency(latency, sync: false)), () => Task.Run(() => s.WithLatency(latency, sync: true))).ConfigureAwait(false);
+            Console.WriteLine(FormattableString.Invariant(
+                $"    with {latency.TotalMilliseconds:0} ms of latency per answer: listing {withLatency.MedianWall(false):0} ms, sync {withLatency.MedianWall(true):0} ms = {1 / withLatency.WallRatio:0.0} × the listing (one read after another: ≥ {sizes.SyncDefinitions * latency.TotalMilliseconds:0} ms)"));
             bool noWrite = sync.Writes == 0 && sync.VersionsAdded == 0;
             double times = 1 / list.WallRatio;
             goals.Add(FormattableString.Invariant(

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Text.Json;
+using System.Threading;
 using Loomcycle.FakeServer;
 using Xunit;
 
@@ -203,6 +204,79 @@ namespace Loomcycle.PowerShell.Tests
             ErrorRecord error = Assert.Single(result.AllErrors);
             CmdletTestHelpers.AssertError(error, "ToolRefused", "SyncLoomcycleDefinitionCommand", ErrorCategory.InvalidOperation, "github-push");
             Assert.Equal("create: webhook github-push: channel \"ci/pushes\" is not declared", error.ExceptionProperty("ToolMessage"));
+        }
+
+        /// <summary>Writes <paramref name="count"/> agent definitions, a-00 … a-NN, into a folder of their own; returns it.</summary>
+        private string ManyAgents(int count)
+        {
+            string root = Path.Combine(_folder.FullName, "many");
+            Directory.CreateDirectory(Path.Combine(root, "agent"));
+            for (int i = 0; i < count; i++)
+            {
+                File.WriteAllText(Path.Combine(root, "agent", $"a-{i:00}.json"), $"{{\"model\": \"claude-sonnet-4-5\", \"system_prompt\": \"agent {i}\"}}");
+            }
+
+            return root;
+        }
+
+        private PowerShellResult SyncFolder(string root, string arguments = "") =>
+            _fixture.Session.Run("Sync-LoomcycleDefinition -Path $root " + arguments, new Dictionary<string, object?> { ["root"] = root });
+
+        [Fact]
+        public void ActiveVersionsAreReadSixAtOnce_ResultsStayInFileOrder_NoWrite()
+        {
+            string root = ManyAgents(20);
+            SyncFolder(root).ThrowIfErrors();
+            Server.ClearRequests();
+
+            // Every op get waits 150 ms at the server: how many are in flight at once is what the client sends.
+            int inFlight = 0, mostAtOnce = 0;
+            Func<Microsoft.AspNetCore.Http.HttpContext, System.Threading.Tasks.Task> slowGet = Faults.Delayed(TimeSpan.FromMilliseconds(150));
+            for (int i = 0; i < 20; i++)
+            {
+                Server.Enqueue("POST", "/v1/_agentdef", async ctx =>
+                {
+                    int now = System.Threading.Interlocked.Increment(ref inFlight);
+                    int seen;
+                    while (now > (seen = System.Threading.Volatile.Read(ref mostAtOnce)) &&
+                           System.Threading.Interlocked.CompareExchange(ref mostAtOnce, now, seen) != seen)
+                    {
+                    }
+
+                    try
+                    {
+                        await slowGet(ctx);
+                    }
+                    finally
+                    {
+                        System.Threading.Interlocked.Decrement(ref inFlight);
+                    }
+                });
+            }
+
+            var second = SyncFolder(root).ThrowIfErrors();
+
+            Assert.Equal(Enumerable.Range(0, 20).Select(i => $"a-{i:00}:Unchanged"), second.Output.Select(o => $"{o.Str("Name")}:{o.Str("Action")}"));
+            Assert.Equal(6, mostAtOnce);
+            Assert.Equal(0, Server.PendingOverrides);
+            Assert.Equal(Enumerable.Repeat("agentdef get", 20), ToolOps());
+        }
+
+        [Fact]
+        public void AFailedReadUnderErrorActionStop_StopsTheSync_NoLaterFileIsWritten()
+        {
+            string root = ManyAgents(12);
+            SyncFolder(root).ThrowIfErrors();
+            Edit(Path.Combine("many", "agent", "a-05.json"), "agent 5", "agent five");
+            Server.ClearRequests();
+            Server.Enqueue("POST", "/v1/_agentdef", Faults.Json(500, "internal", "the definition store is down"));
+
+            var result = SyncFolder(root, "-ErrorAction Stop");
+
+            Assert.NotNull(result.Terminating);
+            Assert.Contains("the definition store is down", result.Terminating!.Message, StringComparison.Ordinal);
+            Assert.Empty(Writes());
+            Assert.InRange(ToolOps().Count, 1, 6);
         }
 
         [Fact]

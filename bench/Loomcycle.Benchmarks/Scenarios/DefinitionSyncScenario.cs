@@ -97,6 +97,35 @@ namespace Loomcycle.Benchmarks.Scenarios
         /// <summary>Timed body of a sync (the checks above run outside the timing in <see cref="Sync"/>'s caller).</summary>
         public void SyncOnly() => Runspace.Run("Sync-LoomcycleDefinition -Path $benchDefinitions | Out-Null");
 
+        /// <summary>
+        /// As <see cref="SyncOnly"/> or <see cref="List"/> (<paramref name="sync"/> false), with the server answering every
+        /// request after <paramref name="latency"/>, as a server across a network does: the listing's GET and, for the sync,
+        /// each op get (the fake's one-shot overrides, all consumed).
+        /// </summary>
+        public void WithLatency(TimeSpan latency, bool sync)
+        {
+            Server.Server.ClearOverrides();
+            Server.Server.Enqueue("GET", "/v1/_agentdef/names", Faults.Delayed(latency));
+            for (int i = 0; sync && i < Count; i++)
+            {
+                Server.Server.Enqueue("POST", "/v1/_agentdef", Faults.Delayed(latency));
+            }
+
+            if (sync)
+            {
+                SyncOnly();
+            }
+            else
+            {
+                List();
+            }
+
+            if (Server.Server.PendingOverrides != 0)
+            {
+                throw new InvalidOperationException($"{Server.Server.PendingOverrides} delayed answers were not asked for.");
+            }
+        }
+
         /// <summary>The listing: <c>Get-LoomcycleDefinition -Kind Agent</c> (one GET /v1/_agentdef/names).</summary>
         public void List() => Runspace.Run("Get-LoomcycleDefinition -Kind Agent | Out-Null");
 

@@ -27,6 +27,11 @@ namespace Loomcycle
         // (A timer armed per read cost more than parsing the event it carried.)
         private long _readStartedAt;
 
+#if NET8_0_OR_GREATER
+        // Gives the thread back now and then when many streams are read at once (see ReadTurn).
+        private ReadTurn _turn;
+#endif
+
         protected IdleTimeoutStream(Stream inner, TimeSpan idleTimeout)
         {
             _inner = inner;
@@ -34,6 +39,14 @@ namespace Loomcycle
         }
 
         public long BytesRead { get; private set; }
+
+#if NET8_0_OR_GREATER
+        /// <summary>Tests only: whether other work starves, in place of the thread pool's counts.</summary>
+        internal Func<bool>? OthersStarve { get; set; }
+
+        /// <summary>How many times a read gave its thread back for others (see <see cref="ReadTurn"/>).</summary>
+        internal int Yields { get; private set; }
+#endif
 
         /// <summary>Set when a read gave up because nothing arrived in time.</summary>
         public bool TimedOut { get; private set; }
@@ -87,16 +100,21 @@ namespace Loomcycle
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             int read;
+            bool completedAtOnce;
             if (!HasIdleTimeout)
             {
-                read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                ValueTask<int> pending = _inner.ReadAsync(buffer, cancellationToken);
+                completedAtOnce = pending.IsCompleted;
+                read = await pending.ConfigureAwait(false);
             }
             else
             {
                 CancellationToken token = BeginRead(cancellationToken);
                 try
                 {
-                    read = await _inner.ReadAsync(buffer, token).ConfigureAwait(false);
+                    ValueTask<int> pending = _inner.ReadAsync(buffer, token);
+                    completedAtOnce = pending.IsCompleted;
+                    read = await pending.ConfigureAwait(false);
                 }
                 catch (Exception ex) when (IsIdleTimeout(ex, cancellationToken))
                 {
@@ -109,6 +127,17 @@ namespace Loomcycle
             }
 
             Observe(buffer.Span.Slice(0, read));
+            if (!completedAtOnce)
+            {
+                _turn.Restart();
+            }
+            else if (_turn.ShouldYield(OthersStarve))
+            {
+                Yields++;
+                await Task.Yield();
+                _turn.Restart();
+            }
+
             return read;
         }
 #endif

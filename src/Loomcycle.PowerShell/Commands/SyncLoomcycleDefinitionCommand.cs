@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading.Tasks;
 
 namespace Loomcycle.PowerShell.Commands
 {
@@ -11,7 +12,8 @@ namespace Loomcycle.PowerShell.Commands
     /// Reads &lt;Path&gt;/&lt;kind&gt;/&lt;name&gt;.json (or .yaml, .yml), where &lt;kind&gt; is a definition kind (agent, skill, team, mcpserver, schedule,
     /// webhook, a2aagent, a2aservercard, memorybackend, documentsource; any case) and the file holds the definition itself
     /// (the body the server calls overlay). For each kind folder it lists the names (GET /v1/_&lt;kind&gt;def/names) and, for
-    /// each file whose name has an active version, reads that version (op get) and compares by meaning: key order, number
+    /// each file whose name has an active version, reads that version (op get; up to 6 reads at once, ahead of the
+    /// file being compared) and compares by meaning: key order, number
     /// format and fields the server derives or drops as empty do not count; only the fields the file sets are compared.
     /// Where the content differs, or the name has no live active version, it creates a new version and promotes it (op create,
     /// promote: true). With -Prune, names of a synced kind that the folder no longer has get all their live versions retired;
@@ -34,6 +36,10 @@ namespace Loomcycle.PowerShell.Commands
     public sealed class SyncLoomcycleDefinitionCommand : LoomcycleCmdlet
     {
         private static readonly string[] DefinitionFileExtensions = { ".json", ".yaml", ".yml" };
+
+        // Reads of active versions on the wire at once, the one being compared included (each on its own pooled
+        // connection: as many as a browser opens to one host).
+        private const int ActiveReadsAtOnce = 6;
 
         /// <summary>The folder holding one sub-folder per kind.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -109,23 +115,52 @@ namespace Loomcycle.PowerShell.Commands
 
             var byName = names.GroupBy(n => n.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            IEnumerable<IGrouping<string, string>> files = Directory.GetFiles(folder)
+            IGrouping<string, string>[] files = Directory.GetFiles(folder)
                 .Where(f => DefinitionFileExtensions.Contains(System.IO.Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
                 .OrderBy(f => f, StringComparer.Ordinal)
-                .GroupBy(f => System.IO.Path.GetFileNameWithoutExtension(f), StringComparer.Ordinal);
-            foreach (IGrouping<string, string> file in files)
-            {
-                string name = file.Key;
-                seen.Add(name);
-                if (file.Count() > 1)
-                {
-                    var twice = new DefinitionSyncResult(kind, name, DefinitionSyncAction.Failed, null, file.First());
-                    Fail(twice, new InvalidArgumentException(
-                        $"{kind} '{name}' is defined by more than one file ({string.Join(", ", file.Select(System.IO.Path.GetFileName))}); keep one.", file.First()), name);
-                    continue;
-                }
+                .GroupBy(f => System.IO.Path.GetFileNameWithoutExtension(f), StringComparer.Ordinal)
+                .ToArray();
 
-                SyncFile(kind, name, file.First(), byName.TryGetValue(name, out DefinitionSummary? summary) ? summary : null, root);
+            // The active versions are read ahead of the file being compared, up to 6 at once: each read is a round trip, and
+            // an unchanged folder of 500 definitions was 500 of them one after the other. Writes stay one at a time, in file
+            // order, after the comparison that needs them.
+            var activeReads = new Task<DefinitionVersion>?[files.Length];
+            int readsStarted = 0;
+            try
+            {
+                for (int i = 0; i < files.Length; i++)
+                {
+                    for (; readsStarted < files.Length && readsStarted < i + ActiveReadsAtOnce; readsStarted++)
+                    {
+                        activeReads[readsStarted] = BeginActiveRead(kind, files[readsStarted], byName);
+                    }
+
+                    IGrouping<string, string> file = files[i];
+                    string name = file.Key;
+                    seen.Add(name);
+                    if (file.Count() > 1)
+                    {
+                        var twice = new DefinitionSyncResult(kind, name, DefinitionSyncAction.Failed, null, file.First());
+                        Fail(twice, new InvalidArgumentException(
+                            $"{kind} '{name}' is defined by more than one file ({string.Join(", ", file.Select(System.IO.Path.GetFileName))}); keep one.", file.First()), name);
+                        continue;
+                    }
+
+                    Task<DefinitionVersion>? activeRead = activeReads[i];
+                    activeReads[i] = null;
+                    SyncFile(kind, name, file.First(), byName.TryGetValue(name, out DefinitionSummary? summary) ? summary : null, activeRead, root);
+                }
+            }
+            finally
+            {
+                // The command stopped early (-ErrorAction Stop, Ctrl+C): the reads still ahead are let go.
+                foreach (Task<DefinitionVersion>? read in activeReads)
+                {
+                    if (read is not null)
+                    {
+                        AbandonRead(read);
+                    }
+                }
             }
 
             if (!Prune)
@@ -139,17 +174,21 @@ namespace Loomcycle.PowerShell.Commands
             }
         }
 
-        private void SyncFile(DefinitionKind kind, string name, string file, DefinitionSummary? summary, string root)
+        /// <summary>Starts reading the active version of a name defined by one file, if it has a live one (op get).</summary>
+        private Task<DefinitionVersion>? BeginActiveRead(DefinitionKind kind, IGrouping<string, string> file, Dictionary<string, DefinitionSummary> byName) =>
+            file.Count() == 1 && byName.TryGetValue(file.Key, out DefinitionSummary? summary) &&
+            summary.ActiveDefId is string activeId && summary.ActiveRetired != true
+                ? BeginRead((c, t) => c.GetDefinitionAsync(kind, activeId, t))
+                : null;
+
+        private void SyncFile(DefinitionKind kind, string name, string file, DefinitionSummary? summary, Task<DefinitionVersion>? activeRead, string root)
         {
             var result = new DefinitionSyncResult(kind, name, DefinitionSyncAction.Failed, summary?.ActiveDefId, file);
             try
             {
+                // The read first: it is on the wire already, and taken, whatever the file holds.
+                DefinitionVersion? active = activeRead is null ? null : EndRead(activeRead);
                 string json = DefinitionInput.FromFile(file);
-                DefinitionVersion? active = null;
-                if (summary?.ActiveDefId is string activeId && summary.ActiveRetired != true)
-                {
-                    active = InvokeEngine((c, t) => c.GetDefinitionAsync(kind, activeId, t));
-                }
 
                 if (active is { Retired: false })
                 {

@@ -187,6 +187,23 @@ namespace Loomcycle.PowerShell
             Bridge.Drive(token => source(connection, token), onItem);
         }
 
+        /// <summary>
+        /// Starts a read whose result the command takes later with <see cref="EndRead{T}"/>, so that a few reads are on the
+        /// wire while the command works on earlier results (on a network each read is a round trip). Only for reads: a
+        /// read the command no longer needs (it failed or stopped first) is let go with <see cref="AbandonRead"/>.
+        /// </summary>
+        protected Task<T> BeginRead<T>(Func<LoomcycleConnection, CancellationToken, Task<T>> call)
+        {
+            LoomcycleConnection connection = OpenConnection();
+            return Bridge.Begin(token => call(connection, token));
+        }
+
+        /// <summary>Waits on the pipeline thread for a read <see cref="BeginRead{T}"/> started; engine errors are thrown as they are.</summary>
+        protected T EndRead<T>(Task<T> read) => Bridge.End(read);
+
+        /// <summary>Lets go of a read nobody will take: it is counted until it ends, and its failure is observed.</summary>
+        protected static void AbandonRead(Task read) => PipelineBridge.Abandon(read);
+
         /// <summary>The resolved connection; a closed one ends the command with advice to connect again.</summary>
         private LoomcycleConnection OpenConnection()
         {
