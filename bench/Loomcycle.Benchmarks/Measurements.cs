@@ -255,6 +255,7 @@ namespace Loomcycle.Benchmarks
                 await s.EngineAsync().ConfigureAwait(false);
             }
             while (warming.Elapsed < Comparison.WarmUp);
+            int threadsAfterWarmUp = System.Threading.ThreadPool.ThreadCount;
 
             var c = new Comparison();
             double peakGrowth = 0;
@@ -278,6 +279,10 @@ namespace Loomcycle.Benchmarks
             Console.WriteLine(c.Describe((int)Math.Min(events, int.MaxValue), "event"));
             Console.WriteLine(FormattableString.Invariant(
                 $"    aggregate: bare {events / c.MedianWall(false):0} k ev/s, engine {events / c.MedianWall(true):0} k ev/s; engine peak working-set growth +{peakGrowth:0.0} MiB; sockets opened per engine round {sockets} (HTTP/1.1: one per concurrent stream, reused across rounds)"));
+            // The pool adds threads when its queue stalls (CPU-bound readers on every thread); more threads than cores
+            // time-slice the readers, and per-event CPU rises on both sides: this differs from process to process.
+            Console.WriteLine(FormattableString.Invariant(
+                $"    thread pool: {threadsAfterWarmUp} threads after the warm-up, {System.Threading.ThreadPool.ThreadCount} at the end ({Environment.ProcessorCount} cores)"));
             Console.WriteLine("    first event after the stream's start: bare " + Stats.Distribution(bareFirst));
             Console.WriteLine("                                        engine " + Stats.Distribution(engineFirst));
             double p99 = Stats.Percentile(engineFirst, 99);
