@@ -210,7 +210,7 @@ public sealed class FakeLoomcycleServer : IAsyncDisposable
             _requests.Insert(i, (seq, request));
             if (Options.RequestLogPath is string log)
             {
-                string line = System.Text.Json.JsonSerializer.Serialize(new { method = request.Method, target = request.RawTarget, body = request.BodyText });
+                string line = System.Text.Json.JsonSerializer.Serialize(new { method = request.Method, target = request.RawTarget, body = request.BodyText, connection = request.ConnectionId });
                 System.IO.File.AppendAllText(log, line + "\n");
             }
         }

@@ -117,6 +117,31 @@ Describe 'Definition cmdlets in the real pwsh' {
         }
     }
 
+    It 'reads the active versions of a large folder several at once, on at most 6 connections, results in file order' {
+        $many = Join-Path ([System.IO.Path]::GetTempPath()) ('loomcycle-pester-many-' + [guid]::NewGuid())
+        New-Item -ItemType Directory -Path (Join-Path $many 'agent') | Out-Null
+        $names = 0..19 | ForEach-Object { 'pester-many-{0:00}' -f $_ }
+        foreach ($name in $names) { Set-Content -Path (Join-Path $many "agent/$name.json") -Value "{ ""model"": ""claude-sonnet-4-5"", ""system_prompt"": ""$name"" }" }
+        # A connection of its own: a new pool, so every connection the reads use was opened for them.
+        $own = Connect-Loomcycle -BaseUrl $server.BaseUrl -PassThru -NoDefault
+        try {
+            (Sync-LoomcycleDefinition -Path $many -Connection $own).Action | Should -Be (@('Created') * 20)
+            $before = @(Get-FakeServerRequest $server -Method POST -Path /v1/_agentdef).Count
+            $second = Sync-LoomcycleDefinition -Path $many -Connection $own
+            $second.Name | Should -Be $names
+            $second.Action | Should -Be (@('Unchanged') * 20)
+            $gets = @(Get-FakeServerRequest $server -Method POST -Path /v1/_agentdef | Select-Object -Skip $before)
+            $gets.Body.op | Should -Be (@('get') * 20)
+            $connections = @($gets.Connection | Sort-Object -Unique).Count
+            $connections | Should -BeGreaterThan 1    # one after the other, they would share one pooled connection
+            $connections | Should -BeLessOrEqual 6
+        }
+        finally {
+            Disconnect-Loomcycle -Connection $own
+            Remove-Item $many -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'shows definitions as a table and refusals as typed errors' {
         (Get-LoomcycleDefinition -Kind Skill | Format-Table | Out-String) | Should -Match 'summarise'
         { Get-LoomcycleDefinition -Kind Skill -DefId def_missing -ErrorAction Stop } | Should -Throw -ErrorId 'ToolRefused,*'

@@ -79,7 +79,7 @@ function Get-FakeServerRequest {
         if ($Path -and $requestPath -ne $Path) { continue }
         $body = $null
         if ($entry.body) { try { $body = $entry.body | ConvertFrom-Json -ErrorAction Stop } catch { $body = $null } }
-        [pscustomobject]@{ Method = $entry.method; Target = $target; Path = $requestPath; Query = [string]$query; Body = $body; BodyText = $entry.body }
+        [pscustomobject]@{ Method = $entry.method; Target = $target; Path = $requestPath; Query = [string]$query; Body = $body; BodyText = $entry.body; Connection = [string]$entry.connection }
     }
 }
 
