@@ -62,6 +62,43 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
         }
 
         [Fact]
+        public async Task CtrlCDuringASyncEndsItsReadsAheadAndSendsNoMore()
+        {
+            System.IO.DirectoryInfo folder = System.IO.Directory.CreateTempSubdirectory("lc-sync-stop-");
+            try
+            {
+                System.IO.Directory.CreateDirectory(System.IO.Path.Combine(folder.FullName, "agent"));
+                for (int i = 0; i < 12; i++)
+                {
+                    System.IO.File.WriteAllText(System.IO.Path.Combine(folder.FullName, "agent", $"stop-{i:00}.json"), $"{{\"model\": \"m\", \"system_prompt\": \"{i}\"}}");
+                }
+
+                var variables = new System.Collections.Generic.Dictionary<string, object?> { ["folder"] = folder.FullName };
+                _fixture.Session.Run("Sync-LoomcycleDefinition -Path $folder", variables).ThrowIfErrors(); // creates them
+                Server.ClearRequests();
+                // Every read of an active version hangs: the sync has six on the wire when Ctrl+C comes.
+                for (int i = 0; i < 12; i++)
+                {
+                    Server.Enqueue("POST", "/v1/_agentdef", Faults.Delayed(TimeSpan.FromSeconds(20)));
+                }
+
+                using System.Management.Automation.PowerShell ps = _fixture.Session.Create("Sync-LoomcycleDefinition -Path $folder", variables);
+                IAsyncResult running = ps.BeginInvoke();
+                await WaitUntilAsync(() => Server.Requests.Count(r => r.Method == "POST") == 6, "six reads on the wire");
+                await StopAsync(ps, running);
+
+                Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+                await AssertNoWorkerLeftAsync(); // the reads still ahead were let go, and have ended
+                Assert.Equal(6, Server.Requests.Count(r => r.Method == "POST"));
+            }
+            finally
+            {
+                Server.ClearOverrides();
+                folder.Delete(recursive: true);
+            }
+        }
+
+        [Fact]
         public async Task CtrlCDuringARetryWaitEndsAtOnceWithoutAnotherRequest()
         {
             Server.ClearRequests();
