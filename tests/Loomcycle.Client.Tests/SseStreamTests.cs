@@ -400,7 +400,7 @@ namespace Loomcycle.Client.Tests
         }
 
         [Fact]
-        public void DeferredText_ReadByTwoThreadsAtOnce_BothGetTheText()
+        public async Task DeferredText_ReadByTwoThreadsAtOnce_BothGetTheText()
         {
             // A reader that finds the text still deferred must decode what it found, even when the other reader finishes
             // (and marks the text decoded) in between: thousands of races on two threads, each reader must get the text.
@@ -416,7 +416,7 @@ namespace Loomcycle.Client.Tests
                 Task<string?> other = Task.Factory.StartNew(() => { start.SignalAndWait(); return ev.Text; }, TaskCreationOptions.LongRunning);
                 start.SignalAndWait();
                 Assert.Equal(text, ev.Text);
-                Assert.Equal(text, other.GetAwaiter().GetResult());
+                Assert.Equal(text, await other);
             }
         }
 
