@@ -126,7 +126,7 @@ namespace Loomcycle
             HttpResponseMessage response;
             try
             {
-                response = await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+                response = await Http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException ex)
             {

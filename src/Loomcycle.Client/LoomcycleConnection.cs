@@ -26,7 +26,9 @@ namespace Loomcycle
     public sealed partial class LoomcycleConnection : IDisposable
     {
         private readonly LoomcycleConnectionOptions _options;
-        private readonly HttpClient _http;
+        // Built by the first request (see Http): a connection that only configures or describes (Connect-Loomcycle in a
+        // profile, Get-LoomcycleConnection) never pays for an HTTP stack (~10 ms in a new process).
+        private HttpClient? _http;
         private readonly RetryPolicy _retry;
         private readonly AuthenticationHeaderValue? _authorization;
         private readonly string[] _secrets;
@@ -63,13 +65,6 @@ namespace Loomcycle
             _secrets = token is null ? Array.Empty<string>() : new[] { token };
             _options.Token = null; // keep no SecureString copy around once the header value exists
 
-            HttpMessageHandler handler = _options.Handler ?? HandlerFactory.Create(_options);
-            _http = new HttpClient(handler, disposeHandler: _options.Handler is null)
-            {
-                // Each call sets its own deadline; a stream must be able to run for hours.
-                Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-            };
-            _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Loomcycle.PowerShell", typeof(LoomcycleConnection).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
             _retry = new RetryPolicy(_options);
             CreatedAt = DateTimeOffset.Now;
         }
@@ -112,8 +107,37 @@ namespace Loomcycle
         {
             if (System.Threading.Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                _http.Dispose();
+                System.Threading.Volatile.Read(ref _http)?.Dispose();
             }
+        }
+
+        /// <summary>The connection's one pooled HttpClient, built by the first request; a disposed connection builds none.</summary>
+        private HttpClient Http => System.Threading.Volatile.Read(ref _http) ?? CreateHttp();
+
+        private HttpClient CreateHttp()
+        {
+            HttpMessageHandler handler = _options.Handler ?? HandlerFactory.Create(_options);
+            var http = new HttpClient(handler, disposeHandler: _options.Handler is null)
+            {
+                // Each call sets its own deadline; a stream must be able to run for hours.
+                Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+            };
+            http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Loomcycle.PowerShell", typeof(LoomcycleConnection).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
+            HttpClient? first = System.Threading.Interlocked.CompareExchange(ref _http, http, null);
+            if (first is not null)
+            {
+                http.Dispose(); // another request built it first: one client (one pool) per connection
+                http = first;
+            }
+
+            if (IsDisposed)
+            {
+                // Disposed meanwhile: Dispose may have looked before this client was stored.
+                http.Dispose();
+                throw new ObjectDisposedException(nameof(LoomcycleConnection));
+            }
+
+            return http;
         }
 
         internal static Uri NormalizeBaseUri(Uri? baseUri)

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Loomcycle.FakeServer;
 using Xunit;
@@ -182,6 +183,26 @@ namespace Loomcycle.Client.Tests
 
             Assert.Equal(20, Server.Requests.Count);
             Assert.Single(Server.Requests.Select(r => r.ConnectionId).Distinct());
+        }
+
+        [Fact]
+        public async Task ManyFirstCallsAtOnceOnANewConnection_AllAnswered_ThenItClosesCleanly()
+        {
+            // The HTTP client is built by the first request: sixteen first requests at once must share one.
+            LoomcycleConnection connection = Connect();
+            using var start = new ManualResetEventSlim();
+            Task<RuntimeState>[] calls = Enumerable.Range(0, 16)
+                .Select(_ => Task.Run(() => { start.Wait(); return connection.GetRuntimeStateAsync(); }))
+                .ToArray();
+            start.Set();
+
+            RuntimeState[] states = await Task.WhenAll(calls);
+
+            Assert.All(states, s => Assert.NotNull(s));
+            Assert.Equal(16, Server.Requests.Count);
+            connection.Dispose();
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => connection.GetRuntimeStateAsync());
+            Assert.Equal(16, Server.Requests.Count);
         }
 
         [Fact]
