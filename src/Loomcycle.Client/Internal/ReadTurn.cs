@@ -12,8 +12,8 @@ namespace Loomcycle
     /// 200–500 ms). Once per turn (0.1 ms) of such reading on a pool thread, the reader checks whether the pool is
     /// stuck: work items wait and none has completed since its last check (every thread is held). Then it yields once,
     /// to the back of the queue. Work that other threads are getting through is no reason to yield (a single stream
-    /// whose server shares the process kept yielding for it, at half its speed); nor is anything on a reader with its
-    /// own thread (a cmdlet's pipeline thread), or on a live stream, whose reads wait for the network.
+    /// whose server shares the process would keep yielding for the server's work); nor is anything on a reader with
+    /// its own thread (a cmdlet's pipeline thread), or on a live stream, whose reads wait for the network.
     /// One instance per stream; not thread-safe (a stream has one reader at a time).
     /// </summary>
     internal struct ReadTurn
