@@ -17,6 +17,8 @@ namespace Loomcycle.Benchmarks
     /// three shapes, a trivial pipeline, Get/Test-LoomcycleConnection).</item>
     /// <item><c>--profile batch</c>: each round of scenario 8b on its own line (wall, process CPU, the fake's handler
     /// time) for the bare loop and both forms of Invoke-LoomcycleBatch, 1 000 inputs.</item>
+    /// <item><c>--profile stream-setup</c>: what a short run (2 events) costs to open, read and close, bare loop against the
+    /// engine, per run (wall, process CPU, bytes).</item>
     /// <item><c>--profile live</c>: scenario 1's live TextDeltas stream read by the bare loop, the bare loop through the
     /// engine's guard stream, the engine's RunStream over the bare loop's response, and the engine; each alone for 12 s
     /// after 3 s of warm-up (steady-state code, no other path's profile in the shared generic code), per event.</item>
@@ -40,14 +42,43 @@ namespace Loomcycle.Benchmarks
                 case "live":
                     await LiveAsync().ConfigureAwait(false);
                     return 0;
+                case "stream-setup":
+                    await StreamSetupAsync().ConfigureAwait(false);
+                    return 0;
                 case "pipeline":
                 case "pipeline-bare":
                 case "pipeline-cmdlet":
                     await PipelineAsync(name).ConfigureAwait(false);
                     return 0;
                 default:
-                    Console.Error.WriteLine($"Unknown profile '{name}': use parse, cmdlet-calls, batch, live or pipeline[-bare|-cmdlet].");
+                    Console.Error.WriteLine($"Unknown profile '{name}': use parse, cmdlet-calls, batch, live, stream-setup or pipeline[-bare|-cmdlet].");
                     return 2;
+            }
+        }
+
+        /// <summary>
+        /// What one short run costs to open, read and close (2 events, one after another, 2 000 per round, 6 rounds): the
+        /// bare loop against the engine, per stream — the per-run share of scenario 7's 100 runs at once.
+        /// </summary>
+        private static async Task StreamSetupAsync()
+        {
+            await using FanInScenario s = await FanInScenario.StartAsync(1, 2).ConfigureAwait(false);
+            const int streams = 2_000;
+            Console.WriteLine($"Short runs ({s.Corpus.Events} events), {streams} one after another per round:");
+            for (int round = 0; round < 6; round++)
+            {
+                foreach ((string name, Func<Task> run) in new (string, Func<Task>)[] { ("bare loop", s.BareAsync), ("engine", s.EngineAsync) })
+                {
+                    Cost c = await Cost.MeasureAsync(async () =>
+                    {
+                        for (int i = 0; i < streams; i++)
+                        {
+                            await run().ConfigureAwait(false);
+                        }
+                    }).ConfigureAwait(false);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {name,-10} wall {c.WallMs * 1000 / streams,6:0.0} µs/run  process CPU {c.CpuMs * 1000 / streams,6:0.0} µs/run  {c.Allocated / streams,6} B/run"));
+                }
             }
         }
 

@@ -262,7 +262,7 @@ namespace Loomcycle.Client.Tests
         [Fact]
         public async Task EventData_OfManyFramesAcrossSharedBlocks_IsEachFramesJsonExactly()
         {
-            // Small frames share 8 KiB blocks and large ones get their own array; every event must still read back its
+            // Small frames share blocks (512 B first, doubling to 8 KiB) and large ones get their own array; every event must still read back its
             // own frame, byte for byte (multi-byte UTF-8 included), whether Data is read early, late or never.
             var frames = new List<string>();
             for (int i = 0; i < 600; i++)
@@ -279,6 +279,33 @@ namespace Loomcycle.Client.Tests
                 Assert.Equal(frames[i], events[i].Data);
                 Assert.Same(events[i].Data, events[i].Data); // decoded once
             }
+        }
+
+        [Fact]
+        public void EventData_OfAShortRun_KeptInLessThanAKibibyte()
+        {
+            // Most runs carry a handful of frames that are not plain text deltas (started, tool calls, done): their bytes
+            // must not cost a whole 8 KiB block per run when 100 runs are read at once.
+            string[] frames =
+            {
+                "{\"type\":\"started\",\"run_id\":\"r_0123456789abcdef\",\"agent_id\":\"a_0123456789abcdef\"}",
+                "{\"type\":\"tool_call\",\"tool\":\"web_fetch\",\"input\":{\"url\":\"https://example.com\"}}",
+                "{\"type\":\"tool_result\",\"tool\":\"web_fetch\",\"text\":\"<title>Example Domain</title>\"}",
+                "{\"type\":\"done\",\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":42,\"output_tokens\":17}}",
+            };
+            byte[][] utf8 = frames.Select(Encoding.UTF8.GetBytes).ToArray();
+            RunEvent[] events = frames.Select(_ => new RunEvent()).ToArray();
+            var kept = new FrameBytes();
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < frames.Length; i++)
+            {
+                kept.Keep(events[i], utf8[i]);
+            }
+
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.InRange(allocated, 1, 1024);
+            Assert.Equal(frames, events.Select(e => e.Data));
         }
 
         [Fact]

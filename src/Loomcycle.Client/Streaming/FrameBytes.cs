@@ -4,13 +4,15 @@ namespace Loomcycle
 {
     /// <summary>
     /// Keeps the raw bytes of a stream's frames for <see cref="RunEvent.Data"/>: small frames are copied side by side
-    /// into shared 8 KiB blocks (one array per ~100 text deltas instead of one per event), large ones get their own
-    /// array. A block lives as long as any event that points into it. A text delta written the way loomcycle writes it,
+    /// into shared blocks (one array per ~100 text deltas instead of one per event), large ones get their own array.
+    /// The first block is small and each next one twice the size, up to 8 KiB: most runs carry a handful of frames
+    /// that are not plain text deltas, and 100 short runs at once each paid a whole 8 KiB block. A block lives as long as any event that points into it. A text delta written the way loomcycle writes it,
     /// <c>{"type":"text","text":"…"}</c> with no escape in the text, is not copied at all: its frame is exactly the
     /// prefix, the decoded <see cref="RunEvent.Text"/> and the suffix, so the event keeps the text it already holds.
     /// </summary>
     internal sealed class FrameBytes
     {
+        private const int FirstBlockSize = 512;
         private const int BlockSize = 8 * 1024;
         private const int OwnArrayAbove = 1024;
 
@@ -35,9 +37,10 @@ namespace Loomcycle
                 return;
             }
 
-            if (_block is null || BlockSize - _used < frame.Length)
+            if (_block is null || _block.Length - _used < frame.Length)
             {
-                _block = new byte[BlockSize];
+                int size = _block is null ? FirstBlockSize : Math.Min(BlockSize, _block.Length * 2);
+                _block = new byte[Math.Max(size, frame.Length)];
                 _used = 0;
             }
 
