@@ -115,10 +115,12 @@ namespace Loomcycle.PowerShell.Commands
 
             var byName = names.GroupBy(n => n.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            IGrouping<string, string>[] files = Directory.GetFiles(folder)
+            // Each name once, with its files and what the server has for it.
+            NamedFiles[] files = Directory.GetFiles(folder)
                 .Where(f => DefinitionFileExtensions.Contains(System.IO.Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
                 .OrderBy(f => f, StringComparer.Ordinal)
                 .GroupBy(f => System.IO.Path.GetFileNameWithoutExtension(f), StringComparer.Ordinal)
+                .Select(g => new NamedFiles(g.Key, g.ToArray(), byName.TryGetValue(g.Key, out DefinitionSummary? summary) ? summary : null))
                 .ToArray();
 
             // The active versions are read ahead of the file being compared, up to 6 at once: each read is a round trip, and
@@ -132,23 +134,22 @@ namespace Loomcycle.PowerShell.Commands
                 {
                     for (; readsStarted < files.Length && readsStarted < i + ActiveReadsAtOnce; readsStarted++)
                     {
-                        activeReads[readsStarted] = BeginActiveRead(kind, files[readsStarted], byName);
+                        activeReads[readsStarted] = BeginActiveRead(kind, files[readsStarted]);
                     }
 
-                    IGrouping<string, string> file = files[i];
-                    string name = file.Key;
-                    seen.Add(name);
-                    if (file.Count() > 1)
+                    NamedFiles file = files[i];
+                    seen.Add(file.Name);
+                    if (file.Paths.Length > 1)
                     {
-                        var twice = new DefinitionSyncResult(kind, name, DefinitionSyncAction.Failed, null, file.First());
+                        var twice = new DefinitionSyncResult(kind, file.Name, DefinitionSyncAction.Failed, null, file.Paths[0]);
                         Fail(twice, new InvalidArgumentException(
-                            $"{kind} '{name}' is defined by more than one file ({string.Join(", ", file.Select(System.IO.Path.GetFileName))}); keep one.", file.First()), name);
+                            $"{kind} '{file.Name}' is defined by more than one file ({string.Join(", ", file.Paths.Select(System.IO.Path.GetFileName))}); keep one.", file.Paths[0]), file.Name);
                         continue;
                     }
 
                     Task<DefinitionVersion>? activeRead = activeReads[i];
                     activeReads[i] = null;
-                    SyncFile(kind, name, file.First(), byName.TryGetValue(name, out DefinitionSummary? summary) ? summary : null, activeRead, root);
+                    SyncFile(kind, file.Name, file.Paths[0], file.Summary, activeRead, root);
                 }
             }
             finally
@@ -175,9 +176,8 @@ namespace Loomcycle.PowerShell.Commands
         }
 
         /// <summary>Starts reading the active version of a name defined by one file, if it has a live one (op get).</summary>
-        private Task<DefinitionVersion>? BeginActiveRead(DefinitionKind kind, IGrouping<string, string> file, Dictionary<string, DefinitionSummary> byName) =>
-            file.Count() == 1 && byName.TryGetValue(file.Key, out DefinitionSummary? summary) &&
-            summary.ActiveDefId is string activeId && summary.ActiveRetired != true
+        private Task<DefinitionVersion>? BeginActiveRead(DefinitionKind kind, NamedFiles file) =>
+            file.Paths.Length == 1 && file.Summary?.ActiveDefId is string activeId && file.Summary.ActiveRetired != true
                 ? BeginRead((c, t) => c.GetDefinitionAsync(kind, activeId, t))
                 : null;
 
@@ -299,6 +299,23 @@ namespace Loomcycle.PowerShell.Commands
             string prefix = root.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar) + System.IO.Path.DirectorySeparatorChar;
             string relative = file.StartsWith(prefix, StringComparison.Ordinal) ? file.Substring(prefix.Length) : System.IO.Path.GetFileName(file);
             return relative.Replace('\\', '/');
+        }
+
+        /// <summary>A definition name of a kind folder: its files (more than one is an error) and the server's summary of it.</summary>
+        private sealed class NamedFiles
+        {
+            public NamedFiles(string name, string[] paths, DefinitionSummary? summary)
+            {
+                Name = name;
+                Paths = paths;
+                Summary = summary;
+            }
+
+            public string Name { get; }
+
+            public string[] Paths { get; }
+
+            public DefinitionSummary? Summary { get; }
         }
     }
 }
