@@ -22,6 +22,11 @@ namespace Loomcycle.Benchmarks
     /// <item><c>--profile live</c>: scenario 1's live TextDeltas stream read by the bare loop, the bare loop through the
     /// engine's guard stream, the engine's RunStream over the bare loop's response, and the engine; each alone for 12 s
     /// after 3 s of warm-up (steady-state code, no other path's profile in the shared generic code), per event.</item>
+    /// <item><c>--profile pipeline[-bare|-cmdlet]</c>: scenario 2's paths each alone in steady state, per event (one path:
+    /// for a profiler attached to the process); <c>--profile pipeline-interleaved</c>: the same and the bare loop with awaited
+    /// reads, interleaved in one process.</item>
+    /// <item><c>--profile deletes</c>: scenario 5's raw HttpClient loop against the engine's DeleteSnapshotAsync loop, per
+    /// call (wall, process CPU, bytes), each alone in steady state, three times alternating.</item>
     /// </list>
     /// </summary>
     public static class Profiles
@@ -45,13 +50,19 @@ namespace Loomcycle.Benchmarks
                 case "stream-setup":
                     await StreamSetupAsync().ConfigureAwait(false);
                     return 0;
+                case "deletes":
+                    await DeletesAsync().ConfigureAwait(false);
+                    return 0;
+                case "pipeline-interleaved":
+                    await PipelineInterleavedAsync().ConfigureAwait(false);
+                    return 0;
                 case "pipeline":
                 case "pipeline-bare":
                 case "pipeline-cmdlet":
                     await PipelineAsync(name).ConfigureAwait(false);
                     return 0;
                 default:
-                    Console.Error.WriteLine($"Unknown profile '{name}': use parse, cmdlet-calls, batch, live, stream-setup or pipeline[-bare|-cmdlet].");
+                    Console.Error.WriteLine($"Unknown profile '{name}': use parse, cmdlet-calls, batch, live, stream-setup, deletes, pipeline[-bare|-cmdlet] or pipeline-interleaved.");
                     return 2;
             }
         }
@@ -105,13 +116,52 @@ namespace Loomcycle.Benchmarks
         /// Scenario 2's two paths, each alone in steady state (3 s warm-up, 12 s measured), per event; <c>pipeline-bare</c>
         /// or <c>pipeline-cmdlet</c> runs one path only (for a profiler attached to the whole process).
         /// </summary>
+        /// <summary>
+        /// Scenario 2's paths interleaved in one process, 15 rounds of 5 runs each after 6 s of warm-up, medians per event:
+        /// the compiled bare-loop cmdlet with blocking reads (the baseline) and with awaited reads (its pipeline thread
+        /// sleeping while a read waits, as the module's bridge does), and the module.
+        /// </summary>
+        private static async Task PipelineInterleavedAsync()
+        {
+            await using PipelineScenario s = await PipelineScenario.StartAsync(Sizes.Full.TextDeltas).ConfigureAwait(false);
+            s.Verify();
+            var paths = new (string Name, Action Run)[]
+            {
+                ("Read-BenchStream", s.ReadBare), ("Read-BenchStream -Async", s.ReadBareAsync), ("Invoke-LoomcycleRun", s.InvokeRun),
+            };
+            var wall = new Dictionary<string, List<double>>();
+            var cpu = new Dictionary<string, List<double>>();
+            var warm = Stopwatch.StartNew();
+            while (warm.Elapsed.TotalSeconds < 6)
+            {
+                foreach (var (_, run) in paths) run();
+            }
+
+            for (int round = 0; round < 15; round++)
+            {
+                foreach (var (name, run) in paths)
+                {
+                    double c0 = CpuClock.ProcessMs();
+                    var w = Stopwatch.StartNew();
+                    for (int i = 0; i < 5; i++) run();
+                    (wall.TryGetValue(name, out var wl) ? wl : wall[name] = new()).Add(w.Elapsed.TotalMilliseconds * 1e6 / 5 / s.Corpus.Events);
+                    (cpu.TryGetValue(name, out var cl) ? cl : cpu[name] = new()).Add((CpuClock.ProcessMs() - c0) * 1e6 / 5 / s.Corpus.Events);
+                }
+            }
+
+            foreach (var (name, _) in paths)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-24} | Out-Null  wall median {Stats.Median(wall[name]),6:0} ns/event  CPU median {Stats.Median(cpu[name]),6:0} ns/event"));
+            }
+        }
+
         private static async Task PipelineAsync(string name)
         {
             await using PipelineScenario s = await PipelineScenario.StartAsync(Sizes.Full.TextDeltas).ConfigureAwait(false);
             s.Verify();
             var paths = new (string Key, string Name, Action Run)[]
             {
-                ("bare", "Read-BenchStream | Out-Null", s.ReadBare), ("cmdlet", "Invoke-LoomcycleRun | Out-Null", s.InvokeRun),
+                ("bare", "Read-BenchStream | Out-Null", s.ReadBare), ("bare-async", "Read-BenchStream -Async | Out-Null", s.ReadBareAsync), ("cmdlet", "Invoke-LoomcycleRun | Out-Null", s.InvokeRun),
             };
             Console.WriteLine($"Pipeline TextDeltas stream, {s.Corpus.Events} events, each path alone (3 s warm-up, 12 s measured):");
             foreach ((string key, string path, Action run) in paths)
@@ -151,6 +201,34 @@ namespace Loomcycle.Benchmarks
                 }
 
                 return new SteadyState(runs, watch.Elapsed.TotalMilliseconds, CpuClock.ProcessMs() - cpu, GC.GetTotalAllocatedBytes(precise: false) - allocated);
+            }
+        }
+
+        /// <summary>
+        /// Scenario 5 per call, steady state: the raw HttpClient DELETE loop against the engine's DeleteSnapshotAsync loop
+        /// (1 000 deletes a run), then `$snapshots | Remove-LoomcycleSnapshot -Force` and `-Id $ids` (one call, no binding per
+        /// item), alternating twice — wall, process CPU (the in-process fake's included) and bytes.
+        /// </summary>
+        private static async Task DeletesAsync()
+        {
+            await using var s = await SmallRequestScenario.StartAsync(1_000).ConfigureAwait(false);
+            s.Runspace!.Runspace.SessionStateProxy.SetVariable("ids", s.Ids);
+            var paths = new (string, Func<Task>)[]
+            {
+                ("raw HttpClient loop", s.BareAsync),
+                ("DeleteSnapshotAsync loop", s.EngineAsync),
+                ("$snapshots | Remove-…", () => Task.Run(s.Cmdlet)),
+                ("Remove-… -Id $ids", () => Task.Run(() => s.Runspace.Run("Remove-LoomcycleSnapshot -Id $ids -Force"))),
+            };
+            for (int pass = 0; pass < 2; pass++)
+            {
+                foreach ((string path, Func<Task> run) in paths)
+                {
+                    SteadyState m = await SteadyState.MeasureAsync(run).ConfigureAwait(false);
+                    double perCall = 1e3 / m.Runs / s.Ids.Length;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {path,-26} {m.Runs,4} runs  wall {m.WallMs * perCall,6:0.0} µs/call  process CPU {m.CpuMs * perCall,6:0.0} µs/call  {m.Allocated / (double)m.Runs / s.Ids.Length,6:0} B/call"));
+                }
             }
         }
 

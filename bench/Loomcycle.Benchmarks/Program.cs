@@ -18,6 +18,8 @@ namespace Loomcycle.Benchmarks
     /// <item><c>--smoke</c>: every scenario once, tiny sizes, then exit 0 (CI). A watchdog ends a hung run with exit 3.</item>
     /// <item><c>--measure</c>: the stopwatch measurements at full size (latency distribution, 1 GiB snapshots with peak
     /// memory, sockets, cold-process import) plus throughput ratios.</item>
+    /// <item><c>--measure --processes N</c>: the measurement in N new processes one after another, then each goal's figures
+    /// as the median of the processes [lowest–highest] and how many processes met each verdict.</item>
     /// <item><c>--profile parse|cmdlet-calls</c>: quick named profiles for diagnosis (see <see cref="Profiles"/>).</item>
     /// <item>anything else goes to BenchmarkDotNet (<c>--filter '*'</c>, <c>--list flat</c> …); <c>--filter '*'</c> then
     /// also runs the measurements BenchmarkDotNet cannot express.</item>
@@ -80,6 +82,14 @@ namespace Loomcycle.Benchmarks
 
             // Full measurements compare steady-state code (see Comparison.WarmUp); the smoke run only proves the scenarios run.
             Infrastructure.Comparison.WarmUp = TimeSpan.FromSeconds(2);
+            int processes = Array.IndexOf(args, "--processes");
+            if (args.Contains("--measure") && processes >= 0 && processes + 1 < args.Length)
+            {
+                // The same measurement in new processes, one after another; the goals merged (see ProcessRepeats).
+                int count = int.Parse(args[processes + 1], System.Globalization.CultureInfo.InvariantCulture);
+                return await Infrastructure.ProcessRepeats.RunAsync(count, args.Where((_, i) => i != processes && i != processes + 1).ToList());
+            }
+
             if (args.Contains("--measure"))
             {
                 return await Measurements.RunAsync(Sizes.Full, throughput: true, only);

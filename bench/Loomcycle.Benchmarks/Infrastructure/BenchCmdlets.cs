@@ -8,6 +8,8 @@ using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
+using System.Threading.Tasks;
+using System.Collections.Generic;
 
 namespace Loomcycle.Benchmarks.Infrastructure
 {
@@ -60,8 +62,18 @@ namespace Loomcycle.Benchmarks.Infrastructure
     {
         private static readonly byte[] RunBody = Encoding.UTF8.GetBytes("{\"agent\":\"chatty\",\"prompt\":\"1\"}");
 
+        /// <summary>Reads with async I/O, the pipeline thread sleeping on an event while a read waits (the hop the module's bridge makes).</summary>
+        [Parameter]
+        public SwitchParameter Async { get; set; }
+
         protected override void ProcessRecord()
         {
+            if (Async)
+            {
+                ReadAsynchronously();
+                return;
+            }
+
             HttpClient client = BenchShared.Client ?? throw new InvalidOperationException("BenchShared.Client is not set.");
             using var request = new HttpRequestMessage(HttpMethod.Post, "v1/runs") { Content = new ByteArrayContent(RunBody) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -76,6 +88,48 @@ namespace Loomcycle.Benchmarks.Infrastructure
                 {
                     WriteObject(item.Data);
                 }
+            }
+        }
+
+        private void ReadAsynchronously()
+        {
+            HttpClient client = BenchShared.Client ?? throw new InvalidOperationException("BenchShared.Client is not set.");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/runs") { Content = new ByteArrayContent(RunBody) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Accept.ParseAdd("text/event-stream");
+            using HttpResponseMessage response = client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult();
+            response.EnsureSuccessStatusCode();
+            using Stream body = response.Content.ReadAsStreamAsync().GetAwaiter().GetResult();
+            SseParser<RunEvent?> parser = SseParser.Create(body, static (type, data) => JsonSerializer.Deserialize(data, LoomcycleJsonContext.Default.RunEvent));
+            using var signal = new ManualResetEventSlim(false, 0);
+            Action wake = signal.Set;
+            IAsyncEnumerator<SseItem<RunEvent?>> items = parser.EnumerateAsync().GetAsyncEnumerator();
+            try
+            {
+                while (true)
+                {
+                    ValueTask<bool> next = items.MoveNextAsync();
+                    if (!next.IsCompleted)
+                    {
+                        signal.Reset();
+                        next.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(wake);
+                        signal.Wait();
+                    }
+
+                    if (!next.GetAwaiter().GetResult())
+                    {
+                        break;
+                    }
+
+                    if (items.Current.Data is { } ev)
+                    {
+                        WriteObject(ev);
+                    }
+                }
+            }
+            finally
+            {
+                items.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
         }
     }

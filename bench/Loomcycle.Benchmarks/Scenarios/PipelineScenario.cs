@@ -50,6 +50,13 @@ namespace Loomcycle.Benchmarks.Scenarios
             Runspace.Run("Read-BenchStream | Out-Null");
         }
 
+        /// <summary>The bare loop with async reads, the pipeline thread sleeping while a read waits (diagnosis only).</summary>
+        public void ReadBareAsync()
+        {
+            Server.NextRun(_handler);
+            Runspace.Run("Read-BenchStream -Async | Out-Null");
+        }
+
         /// <summary>The module: HTTP, SSE, JSON, the pipeline bridge and WriteObject.</summary>
         public void InvokeRun()
         {
