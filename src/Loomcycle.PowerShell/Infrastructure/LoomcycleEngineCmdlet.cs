@@ -15,6 +15,8 @@ namespace Loomcycle.PowerShell
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private PipelineBridge? _bridge;
+        private bool? _writesVerbose;
+        private bool? _writesDebug;
 
         /// <summary>Retries after 429, 503 or a failed connect, for requests that are safe to repeat. Overrides the connection's default.</summary>
         [Parameter]
@@ -28,6 +30,16 @@ namespace Loomcycle.PowerShell
 
         /// <summary>Cancelled when the pipeline stops (Ctrl+C, or a downstream command that wants no more).</summary>
         internal CancellationToken StopToken => _stopping.Token;
+
+        /// <summary>
+        /// Whether WriteVerbose writes anything in this invocation (-Verbose, else $VerbosePreference, as PowerShell
+        /// decides). The engine's verbose lines are passed to the pipeline thread only then: one per request, each a
+        /// message, a wake-up of that thread and a WriteVerbose that PowerShell drops (issue 15, goal 5).
+        /// </summary>
+        internal bool WritesVerbose => _writesVerbose ??= Writes("Verbose", "VerbosePreference");
+
+        /// <summary>As <see cref="WritesVerbose"/>, for WriteDebug (-Debug, else $DebugPreference).</summary>
+        internal bool WritesDebug => _writesDebug ??= Writes("Debug", "DebugPreference");
 
         private protected PipelineBridge Bridge => _bridge ??= new PipelineBridge(this);
 
@@ -44,6 +56,23 @@ namespace Loomcycle.PowerShell
         }
 
         protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>What PowerShell's own check decides: the common parameter when bound, else the preference in scope.</summary>
+        private bool Writes(string commonParameter, string preferenceVariable)
+        {
+            if (MyInvocation.BoundParameters.TryGetValue(commonParameter, out object? bound))
+            {
+                return bound is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(bound);
+            }
+
+            object? value = GetVariableValue(preferenceVariable);
+            if (!LanguagePrimitives.TryConvertTo(value, out ActionPreference preference))
+            {
+                return true; // not a preference PowerShell can read either: let WriteVerbose/WriteDebug decide
+            }
+
+            return preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore;
+        }
 
         /// <summary>Runs one engine call on connections the cmdlet holds itself, through the bridge; engine errors are thrown as they are.</summary>
         protected void InvokeEngine(Func<CancellationToken, Task> call) => Bridge.Invoke(Valued(call));

@@ -277,9 +277,34 @@ namespace Loomcycle.PowerShell
 
             public CallFlow(Action<Kind, string> post, LoomcycleEngineCmdlet cmdlet)
             {
+                // Only the lines PowerShell would write: every line posted is a message and a wake-up of the pipeline thread.
+                bool verbose = cmdlet.WritesVerbose;
+                bool debug = cmdlet.WritesDebug;
                 var call = new LoomcycleCallContext
                 {
-                    Diagnostics = (level, text) => post(level switch { DiagnosticLevel.Warning => Kind.Warning, DiagnosticLevel.Debug => Kind.Debug, _ => Kind.Verbose }, text),
+                    Diagnostics = (level, text) =>
+                    {
+                        switch (level)
+                        {
+                            case DiagnosticLevel.Warning:
+                                post(Kind.Warning, text);
+                                break;
+                            case DiagnosticLevel.Debug:
+                                if (debug)
+                                {
+                                    post(Kind.Debug, text);
+                                }
+
+                                break;
+                            default:
+                                if (verbose)
+                                {
+                                    post(Kind.Verbose, text);
+                                }
+
+                                break;
+                        }
+                    },
                     MaximumRetryCount = cmdlet.MaximumRetryCount,
                     RetryInterval = cmdlet.RetryIntervalSec is int seconds ? TimeSpan.FromSeconds(seconds) : null,
                 };

@@ -47,6 +47,28 @@ namespace Loomcycle.PowerShell.Tests.FaultTests
         }
 
         [Fact]
+        public void TheEnginesRequestLinesFollowTheVerboseAndDebugPreferencesAsWriteVerboseDoes()
+        {
+            // The bridge passes engine lines on only when PowerShell would write them: each is otherwise a message and a
+            // wake-up of the pipeline thread per request. What decides is what decides for WriteVerbose itself.
+            Assert.Empty(Run("Remove-LoomcycleSnapshot snap_a -Force").ThrowIfErrors().Verbose);
+
+            var preference = Run("& { $VerbosePreference = 'Continue'; Remove-LoomcycleSnapshot snap_b -Force }").ThrowIfErrors();
+            Assert.Contains(preference.Verbose, v => v.Contains("DELETE") && v.Contains("/v1/_snapshots/snap_b"));
+
+            var switchedOff = Run("& { $VerbosePreference = 'Continue'; Remove-LoomcycleSnapshot snap_c -Force -Verbose:$false }").ThrowIfErrors();
+            Assert.DoesNotContain(switchedOff.Verbose, v => v.Contains("snap_c"));
+
+            var advancedFunction = Run("function Remove-Old { [CmdletBinding()] param() Remove-LoomcycleSnapshot snap_d -Force }; Remove-Old -Verbose").ThrowIfErrors();
+            Assert.Contains(advancedFunction.Verbose, v => v.Contains("/v1/_snapshots/snap_d"));
+
+            var debug = Run("Remove-LoomcycleSnapshot snap_e -Force -Debug").ThrowIfErrors();
+            Assert.Contains(debug.Debug, d => d.Contains("/v1/_snapshots/snap_e ->"));
+            Assert.Empty(debug.Verbose);
+            Assert.Equal(5, Server.Requests.Count(r => r.Method == "DELETE"));
+        }
+
+        [Fact]
         public void TheConnectionsRetryDefaultAppliesAndACmdletParameterOverridesIt()
         {
             string url = Server.BaseUri.ToString();
