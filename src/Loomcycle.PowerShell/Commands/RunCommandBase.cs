@@ -86,11 +86,16 @@ namespace Loomcycle.PowerShell.Commands
         {
             RunResult? result = null;
             var prose = new ProseWriter(this);
+            // Chosen once, not per event.
+            Action<RunEvent> emit = ParameterSetName switch
+            {
+                ProseSet => prose.Write,
+                ResultSet => static _ => { },
+                _ => WriteObject,
+            };
             try
             {
-                Stream(
-                    (c, token) => ReadAsync(c, token, r => result = r),
-                    ev => Emit(ev, prose));
+                Stream((c, token) => ReadAsync(c, token, r => result = r), emit);
             }
             catch (LoomcycleException ex)
             {
@@ -196,21 +201,6 @@ namespace Loomcycle.PowerShell.Commands
                 _onResult(_stream.Result);
                 _events = _stream.ReadEventsAsync(_token).GetAsyncEnumerator(_token);
                 return Ended(await _events.MoveNextAsync().ConfigureAwait(false));
-            }
-        }
-
-        private void Emit(RunEvent ev, ProseWriter prose)
-        {
-            switch (ParameterSetName)
-            {
-                case ProseSet:
-                    prose.Write(ev);
-                    break;
-                case ResultSet:
-                    break;
-                default:
-                    WriteObject(ev);
-                    break;
             }
         }
     }

@@ -420,11 +420,19 @@ namespace Loomcycle.PowerShell
                 _signal.Set();
             }
 
-            /// <summary>Writes the diagnostics posted so far (pipeline thread only).</summary>
+            /// <summary>Writes the diagnostics posted so far (pipeline thread only). Called once per item: the check inlines.</summary>
             public void Drain()
             {
                 ConcurrentQueue<Message>? queue = Volatile.Read(ref _diagnostics);
-                while (queue is not null && !queue.IsEmpty && queue.TryDequeue(out Message message))
+                if (queue is not null && !queue.IsEmpty)
+                {
+                    Write(queue);
+                }
+            }
+
+            private void Write(ConcurrentQueue<Message> queue)
+            {
+                while (queue.TryDequeue(out Message message))
                 {
                     switch (message.Kind)
                     {
