@@ -45,7 +45,7 @@ namespace Loomcycle
         /// <summary>Largest JSON response read into memory (snapshot content has its own, larger cap).</summary>
         public long MaximumResponseBytes { get; set; } = 64L * 1024 * 1024;
 
-        /// <summary>Largest single server-sent event (or line) accepted before the stream is ended.</summary>
+        /// <summary>Largest single server-sent event (or line), its line ends included, accepted before the stream is ended.</summary>
         public int MaximumEventBytes { get; set; } = 32 * 1024 * 1024;
 
         /// <summary>Replaces the HTTP handler (tests and benchmarks); the connection then does not own it.</summary>
