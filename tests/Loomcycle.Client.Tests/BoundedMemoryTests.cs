@@ -106,7 +106,7 @@ namespace Loomcycle.Client.Tests
             {
                 HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
                 HttpContent inner = response.Content;
-                var counted = new StreamContent(new CountingStream(await inner.ReadAsStreamAsync(cancellationToken), this));
+                var counted = new StreamContent(new CountingStream(await inner.ReadAsStreamAsync(cancellationToken), Count));
                 foreach (var header in inner.Headers)
                 {
                     counted.Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -123,60 +123,6 @@ namespace Loomcycle.Client.Tests
                 while (read > (largest = Interlocked.Read(ref _largest)) && Interlocked.CompareExchange(ref _largest, read, largest) != largest)
                 {
                 }
-            }
-
-            private sealed class CountingStream : Stream
-            {
-                private readonly Stream _inner;
-                private readonly CountingHandler _owner;
-
-                public CountingStream(Stream inner, CountingHandler owner)
-                {
-                    _inner = inner;
-                    _owner = owner;
-                }
-
-                public override bool CanRead => true;
-                public override bool CanSeek => false;
-                public override bool CanWrite => false;
-                public override long Length => throw new NotSupportedException();
-                public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-                public override int Read(byte[] buffer, int offset, int count)
-                {
-                    int n = _inner.Read(buffer, offset, count);
-                    _owner.Count(n);
-                    return n;
-                }
-
-                public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-                {
-                    int n = await _inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken);
-                    _owner.Count(n);
-                    return n;
-                }
-
-                public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-                {
-                    int n = await _inner.ReadAsync(buffer, cancellationToken);
-                    _owner.Count(n);
-                    return n;
-                }
-
-                protected override void Dispose(bool disposing)
-                {
-                    if (disposing)
-                    {
-                        _inner.Dispose();
-                    }
-
-                    base.Dispose(disposing);
-                }
-
-                public override void Flush() { }
-                public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-                public override void SetLength(long value) => throw new NotSupportedException();
-                public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
             }
         }
     }

@@ -63,7 +63,7 @@ namespace Loomcycle.Client.Tests
         }
 
         /// <summary>Hands out the given chunks, one per read.</summary>
-        private sealed class ChunkStream : Stream
+        private sealed class ChunkStream : ReadOnlyTestStream
         {
             private readonly Queue<byte[]> _chunks;
 
@@ -71,16 +71,6 @@ namespace Loomcycle.Client.Tests
             {
                 _chunks = new Queue<byte[]>(chunks);
             }
-
-            public override bool CanRead => true;
-
-            public override bool CanSeek => false;
-
-            public override bool CanWrite => false;
-
-            public override long Length => throw new NotSupportedException();
-
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
             public override int Read(byte[] buffer, int offset, int count)
             {
@@ -94,14 +84,6 @@ namespace Loomcycle.Client.Tests
                 chunk.CopyTo(buffer, offset);
                 return chunk.Length;
             }
-
-            public override void Flush() { }
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
-
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         }
 
         /// <summary>Reads every chunk through the guard: per chunk, whether it was read (false: the cap ended the stream) and EndedMidFrame after it.</summary>

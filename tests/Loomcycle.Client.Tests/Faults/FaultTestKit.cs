@@ -104,31 +104,5 @@ namespace Loomcycle.Client.Tests.FaultTests
             response.Content = counted;
             return response;
         }
-
-        private sealed class CountingStream : Stream
-        {
-            private readonly Stream _inner;
-            private readonly Action<int> _count;
-
-            public CountingStream(Stream inner, Action<int> count)
-            {
-                _inner = inner;
-                _count = count;
-            }
-
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => 0; set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override int Read(byte[] buffer, int offset, int count) { int n = _inner.Read(buffer, offset, count); _count(n); return n; }
-            public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) { int n = await _inner.ReadAsync(buffer, offset, count, cancellationToken); _count(n); return n; }
-            public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) { int n = await _inner.ReadAsync(buffer, cancellationToken); _count(n); return n; }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-            protected override void Dispose(bool disposing) { if (disposing) _inner.Dispose(); base.Dispose(disposing); }
-        }
     }
 }

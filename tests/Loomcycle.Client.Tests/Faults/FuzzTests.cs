@@ -275,7 +275,7 @@ namespace Loomcycle.Client.Tests.FaultTests
         }
 
         /// <summary>Returns at most a few bytes per read, yielding each time, like a flushed network stream.</summary>
-        private sealed class TrickleStream : Stream
+        private sealed class TrickleStream : ReadOnlyTestStream
         {
             private readonly byte[] _data;
             private readonly int _maxRead;
@@ -287,12 +287,7 @@ namespace Loomcycle.Client.Tests.FaultTests
                 _maxRead = maxRead;
             }
 
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => throw new NotSupportedException();
             public override long Position { get => _position; set => throw new NotSupportedException(); }
-            public override void Flush() { }
 
             public override int Read(byte[] buffer, int offset, int count)
             {
@@ -316,10 +311,6 @@ namespace Loomcycle.Client.Tests.FaultTests
                 _position += n;
                 return n;
             }
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         }
     }
 }
