@@ -103,6 +103,16 @@ Describe 'Remove-LoomcycleSnapshot' {
         $failures | Should -BeNullOrEmpty
     }
 
+    It 'writes its request lines when $VerbosePreference or -Debug asks for them, and not with -Verbose:$false' {
+        $lines = & { $VerbosePreference = 'Continue'; Remove-LoomcycleSnapshot snap_pester_v1 -Force 4>&1 }
+        ($lines | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -BeLike 'DELETE *snap_pester_v1'
+        $off = & { $VerbosePreference = 'Continue'; Remove-LoomcycleSnapshot snap_pester_v2 -Force -Verbose:$false 4>&1 }
+        $off | Should -BeNullOrEmpty
+        $debug = Remove-LoomcycleSnapshot snap_pester_v3 -Force -Debug 5>&1
+        ($debug | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }).Message | Should -BeLike 'DELETE *snap_pester_v3 -> 20*'
+        @(Get-FakeServerRequest $server -Method DELETE | Where-Object Path -like '/v1/_snapshots/snap_pester_v*').Count | Should -Be 3
+    }
+
     It 'reports a failing piped item for its own id, in order, and sends nothing after it under -ErrorAction Stop' {
         # The next item is bound while a delete is on the wire; '..' is refused before it is sent.
         $items = 'snap_pester_p1', '..', 'snap_pester_p2' | ForEach-Object { [pscustomobject]@{ Id = $_ } }

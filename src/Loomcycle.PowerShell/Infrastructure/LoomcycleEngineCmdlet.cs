@@ -15,8 +15,6 @@ namespace Loomcycle.PowerShell
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private PipelineBridge? _bridge;
-        private bool? _writesVerbose;
-        private bool? _writesDebug;
 
         /// <summary>Retries after 429, 503 or a failed connect, for requests that are safe to repeat. Overrides the connection's default.</summary>
         [Parameter]
@@ -36,10 +34,10 @@ namespace Loomcycle.PowerShell
         /// decides). The engine's verbose lines are passed to the pipeline thread only then: one per request, each a
         /// message, a wake-up of that thread and a WriteVerbose that PowerShell drops (issue 15, goal 5).
         /// </summary>
-        internal bool WritesVerbose => _writesVerbose ??= Writes("Verbose", "VerbosePreference");
+        internal bool WritesVerbose => Writes("Verbose", "VerbosePreference");
 
         /// <summary>As <see cref="WritesVerbose"/>, for WriteDebug (-Debug, else $DebugPreference).</summary>
-        internal bool WritesDebug => _writesDebug ??= Writes("Debug", "DebugPreference");
+        internal bool WritesDebug => Writes("Debug", "DebugPreference");
 
         private protected PipelineBridge Bridge => _bridge ??= new PipelineBridge(this);
 
