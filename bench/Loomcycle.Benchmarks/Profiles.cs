@@ -25,6 +25,10 @@ namespace Loomcycle.Benchmarks
     /// <item><c>--profile pipeline[-bare|-cmdlet]</c>: scenario 2's paths each alone in steady state, per event (one path:
     /// for a profiler attached to the process); <c>--profile pipeline-interleaved</c>: the same and the bare loop with awaited
     /// reads, interleaved in one process.</item>
+    /// <item><c>--profile paths-alone N</c>: the bare loop and the engine over TextDeltas, from memory and live, each path
+    /// in a new process of its own (<c>--profile path-alone &lt;path&gt;</c>), N processes per path in rotating order: no
+    /// path's profile in the generic code another shares (<c>SseParser&lt;T&gt;</c>, the JSON reader), as in a user's
+    /// process. Per event: the median of the processes [range], wall and process CPU.</item>
     /// <item><c>--profile deletes</c>: scenario 5's raw HttpClient loop against the engine's DeleteSnapshotAsync loop, per
     /// call (wall, process CPU, bytes), each alone in steady state, three times alternating.</item>
     /// </list>
@@ -33,6 +37,13 @@ namespace Loomcycle.Benchmarks
     {
         public static async Task<int> RunAsync(string name, bool framePerRead)
         {
+            static string? Argument(int afterProfile)
+            {
+                string[] args = Environment.GetCommandLineArgs();
+                int at = Array.IndexOf(args, "--profile") + afterProfile;
+                return at >= afterProfile && at < args.Length ? args[at] : null;
+            }
+
             switch (name)
             {
                 case "parse":
@@ -53,6 +64,10 @@ namespace Loomcycle.Benchmarks
                 case "deletes":
                     await DeletesAsync().ConfigureAwait(false);
                     return 0;
+                case "path-alone":
+                    return await PathsAlone.RunOneAsync(Argument(2)).ConfigureAwait(false);
+                case "paths-alone":
+                    return await PathsAlone.RunAsync(int.Parse(Argument(2) ?? "5", CultureInfo.InvariantCulture)).ConfigureAwait(false);
                 case "pipeline-interleaved":
                     await PipelineInterleavedAsync().ConfigureAwait(false);
                     return 0;
@@ -62,7 +77,7 @@ namespace Loomcycle.Benchmarks
                     await PipelineAsync(name).ConfigureAwait(false);
                     return 0;
                 default:
-                    Console.Error.WriteLine($"Unknown profile '{name}': use parse, cmdlet-calls, batch, live, stream-setup, deletes, pipeline[-bare|-cmdlet] or pipeline-interleaved.");
+                    Console.Error.WriteLine($"Unknown profile '{name}': use parse, cmdlet-calls, batch, live, stream-setup, deletes, paths-alone N, pipeline[-bare|-cmdlet] or pipeline-interleaved.");
                     return 2;
             }
         }

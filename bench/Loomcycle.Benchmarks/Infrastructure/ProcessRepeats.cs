@@ -97,7 +97,8 @@ namespace Loomcycle.Benchmarks.Infrastructure
             return $"{Show(Stats.Median(numbers))} [{Show(numbers.Min())}–{Show(numbers.Max())}]";
         }
 
-        private static async Task<(int ExitCode, List<string> Goals)> RunOneAsync(IReadOnlyList<string> args)
+        /// <summary>This benchmark program again, in a new process with <paramref name="args"/>, its output redirected.</summary>
+        internal static Process StartChild(IEnumerable<string> args)
         {
             string host = Environment.ProcessPath ?? throw new InvalidOperationException("The process path is unknown.");
             var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, UseShellExecute = false };
@@ -111,7 +112,12 @@ namespace Loomcycle.Benchmarks.Infrastructure
                 start.ArgumentList.Add(arg);
             }
 
-            using Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {host}.");
+            return Process.Start(start) ?? throw new InvalidOperationException($"Could not start {host}.");
+        }
+
+        private static async Task<(int ExitCode, List<string> Goals)> RunOneAsync(IReadOnlyList<string> args)
+        {
+            using Process process = StartChild(args);
             var goals = new List<string>();
             bool inGoals = false;
             string? line;
