@@ -25,7 +25,8 @@ namespace Loomcycle.Benchmarks
     /// <item><c>--profile pipeline[-bare|-cmdlet]</c>: scenario 2's paths each alone in steady state, per event (one path:
     /// for a profiler attached to the process); <c>--profile pipeline-interleaved</c>: the same and the bare loop with awaited
     /// reads, interleaved in one process.</item>
-    /// <item><c>--profile paths-alone N</c>: the bare loop and the engine over TextDeltas, from memory and live, each path
+    /// <item><c>--profile paths-alone N</c>: the bare loop and the engine over TextDeltas, from memory and live, and
+    /// scenario 2's two pipelines, each path
     /// in a new process of its own (<c>--profile path-alone &lt;path&gt;</c>), N processes per path in rotating order: no
     /// path's profile in the generic code another shares (<c>SseParser&lt;T&gt;</c>, the JSON reader), as in a user's
     /// process. Per event: the median of the processes [range], wall and process CPU.</item>

@@ -9,7 +9,8 @@ using Loomcycle.Benchmarks.Scenarios;
 namespace Loomcycle.Benchmarks.Infrastructure
 {
     /// <summary>
-    /// <c>--profile paths-alone N</c>: goal 1's two readers, each in new processes of its own. Interleaved in one
+    /// <c>--profile paths-alone N</c>: goal 1's two readers (from memory and live) and goal 2's two pipelines
+    /// (<c>Read-BenchStream | Out-Null</c>, <c>Invoke-LoomcycleRun | Out-Null</c>), each in new processes of its own. Interleaved in one
     /// process, the bare loop and the engine share the generic code both run (<c>SseParser&lt;T&gt;</c> over a reference
     /// type, the JSON reader), and whichever the JIT profiled most shapes it for both; a user's process has one reader.
     /// Each child (<c>--profile path-alone &lt;path&gt;</c>) runs one path over and over (2 s untimed, 8 s measured) and
@@ -19,7 +20,7 @@ namespace Loomcycle.Benchmarks.Infrastructure
     {
         private const string ResultPrefix = "PATH-ALONE ";
 
-        private static readonly string[] Paths = { "memory-bare", "memory-engine", "live-bare", "live-engine" };
+        private static readonly string[] Paths = { "memory-bare", "memory-engine", "live-bare", "live-engine", "pipeline-bare", "pipeline-engine" };
 
         public static async Task<int> RunAsync(int processes)
         {
@@ -39,7 +40,7 @@ namespace Loomcycle.Benchmarks.Infrastructure
             }
 
             Console.WriteLine("Medians of the processes [lowest–highest], and bare ÷ engine (≥ 1: the engine is cheaper):");
-            foreach (string kind in new[] { "memory", "live" })
+            foreach (string kind in new[] { "memory", "live", "pipeline" })
             {
                 foreach (string side in new[] { "bare", "engine" })
                 {
@@ -59,7 +60,7 @@ namespace Loomcycle.Benchmarks.Infrastructure
         public static async Task<int> RunOneAsync(string? path)
         {
             Func<Task> run;
-            IAsyncDisposable? live = null;
+            IAsyncDisposable? server = null; // the loopback scenarios own a fake server
             ParseScenario? memory = null;
             int events;
             switch (path)
@@ -73,9 +74,22 @@ namespace Loomcycle.Benchmarks.Infrastructure
                 case "live-bare":
                 case "live-engine":
                     StreamScenario s = await StreamScenario.StartAsync(StreamShape.TextDeltas, Sizes.Full.TextDeltas).ConfigureAwait(false);
-                    live = s;
+                    server = s;
                     run = path == "live-bare" ? s.BareAsync : s.EngineAsync;
                     events = s.Corpus.Events;
+                    break;
+                case "pipeline-bare":
+                case "pipeline-engine":
+                    PipelineScenario p = await PipelineScenario.StartAsync(Sizes.Full.TextDeltas).ConfigureAwait(false);
+                    server = p;
+                    p.Verify();
+                    Action pipeline = path == "pipeline-bare" ? p.ReadBare : p.InvokeRun;
+                    run = () =>
+                    {
+                        pipeline();
+                        return Task.CompletedTask;
+                    };
+                    events = p.Corpus.Events;
                     break;
                 default:
                     Console.Error.WriteLine($"Unknown path '{path}': use {string.Join(", ", Paths)}.");
@@ -107,9 +121,9 @@ namespace Loomcycle.Benchmarks.Infrastructure
             finally
             {
                 memory?.Dispose();
-                if (live is not null)
+                if (server is not null)
                 {
-                    await live.DisposeAsync().ConfigureAwait(false);
+                    await server.DisposeAsync().ConfigureAwait(false);
                 }
             }
         }
