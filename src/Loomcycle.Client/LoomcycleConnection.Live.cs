@@ -184,19 +184,7 @@ namespace Loomcycle
 
             for (int i = 0; i < spawns.Count; i++)
             {
-                BatchSpawn spawn = spawns[i];
-                if (spawn is null || string.IsNullOrWhiteSpace(spawn.Agent))
-                {
-                    throw new InvalidArgumentException($"Spawn {i}: Agent is required.") { Target = spawn?.Prompt };
-                }
-
-                if (string.IsNullOrEmpty(spawn.Prompt) && string.IsNullOrEmpty(spawn.SystemPrompt))
-                {
-                    throw new InvalidArgumentException($"Spawn {i}: a Prompt is required.") { Target = spawn.Agent };
-                }
-
-                CheckLiveIdentifier(spawn.UserId, "UserId", i);
-                CheckLiveIdentifier(spawn.AgentId, "AgentId", i);
+                CheckBatchSpawn(spawns[i], $"Spawn {i}");
             }
 
             byte[] body = LiveBodies.Batch(spawns, childTimeout);
@@ -366,11 +354,34 @@ namespace Loomcycle
             return response;
         }
 
-        private static void CheckLiveIdentifier(string? value, string name, int index)
+        /// <summary>
+        /// Refuses a spawn the server would refuse, before anything is sent: no agent, neither a prompt nor a system
+        /// prompt, a UserId or AgentId other than 1 to 128 letters, digits, '_' and '-'. The server refuses a whole batch
+        /// for one such spawn, so a caller building batches from many inputs checks each input here and leaves the bad
+        /// ones out. <paramref name="name"/> starts the message ("Spawn 3", "Input 17").
+        /// </summary>
+        /// <exception cref="InvalidArgumentException">The spawn would be refused.</exception>
+        public static void CheckBatchSpawn(BatchSpawn? spawn, string name)
+        {
+            if (spawn is null || string.IsNullOrWhiteSpace(spawn.Agent))
+            {
+                throw new InvalidArgumentException($"{name}: Agent is required.") { Target = spawn?.Prompt };
+            }
+
+            if (string.IsNullOrEmpty(spawn.Prompt) && string.IsNullOrEmpty(spawn.SystemPrompt))
+            {
+                throw new InvalidArgumentException($"{name}: a Prompt is required.") { Target = spawn.Agent };
+            }
+
+            CheckLiveIdentifier(spawn.UserId, "UserId", name);
+            CheckLiveIdentifier(spawn.AgentId, "AgentId", name);
+        }
+
+        private static void CheckLiveIdentifier(string? value, string field, string name)
         {
             if (value is not null && !System.Text.RegularExpressions.Regex.IsMatch(value, "^[A-Za-z0-9_-]{1,128}$"))
             {
-                throw new InvalidArgumentException($"Spawn {index}: {name} '{value}' is not valid: the server accepts only letters, digits, '_' and '-' (1 to 128 characters).") { Target = value };
+                throw new InvalidArgumentException($"{name}: {field} '{value}' is not valid: the server accepts only letters, digits, '_' and '-' (1 to 128 characters).") { Target = value };
             }
         }
 

@@ -255,6 +255,48 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void AnInputTheServerWouldRefuseIsRefusedAloneAndTheOthersRun()
+        {
+            // The server refuses a whole batch for one spawn with a bad identifier: the cmdlet leaves that input out.
+            string script = """
+                $rows = @(
+                    [pscustomobject]@{ Prompt = 'one'; UserId = 'u1' },
+                    [pscustomobject]@{ Prompt = 'two'; UserId = 'alice@example.com' },
+                    [pscustomobject]@{ Prompt = 'three'; AgentId = 'not an id' },
+                    [pscustomobject]@{ Prompt = 'four'; Agent = '   ' },
+                    [pscustomobject]@{ Prompt = 'five' })
+                $rows | Invoke-LoomcycleBatch -Agent echo
+                """;
+            var result = Run(script);
+            Assert.Equal(new[] { 0, 4 }, result.Output.Select(o => (int)o.Prop("Index")!));
+            Assert.Equal(new[] { "completed", "completed" }, result.Output.Select(o => o.Str("Status")));
+            Assert.Equal(3, result.Errors.Count);
+            foreach (ErrorRecord error in result.Errors)
+            {
+                CmdletTestHelpers.AssertError(error, "InvalidArgument", "InvokeLoomcycleBatchCommand", ErrorCategory.InvalidArgument, error.TargetObject);
+            }
+
+            Assert.Equal(new[] { "two", "three", "four" }, result.Errors.Select(e => PSObject.AsPSObject(e.TargetObject).Str("Prompt")));
+            Assert.Contains("Input 1: UserId 'alice@example.com' is not valid", result.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Contains("Input 2: AgentId 'not an id' is not valid", result.Errors[1].Exception.Message, StringComparison.Ordinal);
+            Assert.Contains("Input 3 names no agent", result.Errors[2].Exception.Message, StringComparison.Ordinal);
+
+            JsonElement spawns = JsonDocument.Parse(Assert.Single(Server.Requests).Body).RootElement.GetProperty("spawns");
+            Assert.Equal(new[] { "u1", null }, spawns.EnumerateArray().Select(s => s.TryGetProperty("user_id", out JsonElement u) ? u.GetString() : null));
+        }
+
+        [Fact]
+        public void WithErrorActionStopAnInputTheServerWouldRefuseStopsBeforeItsCallIsSent()
+        {
+            var result = Run("@('ok', [pscustomobject]@{ Prompt = 'bad'; UserId = 'a b' }) | Invoke-LoomcycleBatch -Agent echo -ErrorAction Stop");
+            Assert.NotNull(result.Terminating);
+            ErrorRecord stop = Assert.Single(result.AllErrors);
+            Assert.Equal("bad", PSObject.AsPSObject(stop.TargetObject).Str("Prompt"));
+            Assert.Contains("Input 1: UserId 'a b'", stop.Exception.Message, StringComparison.Ordinal);
+            Assert.Empty(Server.Requests);
+        }
+
+        [Fact]
         public void ABatchTheServerRefusesIsAnErrorForEachOfItsInputs()
         {
             Server.Enqueue("POST", "/v1/runs:batch", ctx =>

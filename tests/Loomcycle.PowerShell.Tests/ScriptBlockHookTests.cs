@@ -311,6 +311,25 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void AFailedRegistrationUnderErrorActionStopStartsNoListener()
+        {
+            _fixture.Server.Enqueue("POST", "/v1/hooks", Faults.Json(400, "invalid_registration", "connector: invalid hook registration: nope"));
+            var result = Run("try { Register-LoomcycleHook -Owner app -Name bad -Phase pre -ScriptBlock { param($call) } -ErrorAction Stop } catch { $_.FullyQualifiedErrorId }");
+            Assert.Equal("InvalidArgument,Loomcycle.PowerShell.Commands.RegisterLoomcycleHookCommand", Assert.Single(result.ThrowIfErrors().Output).BaseObject);
+            Assert.Empty(Run("Get-LoomcycleHookListener").Output);
+        }
+
+        [Fact]
+        public void AFailedRegistrationUnderErrorActionStopLeavesTheListenersOtherHooksAndNoRouteOfItsOwn()
+        {
+            Run("Register-LoomcycleHook -Owner app -Name good -Phase pre -ScriptBlock { param($call) }").ThrowIfErrors();
+            _fixture.Server.Enqueue("POST", "/v1/hooks", Faults.Json(503, "hooks_not_configured", "hooks are not configured"));
+            var result = Run("try { Register-LoomcycleHook -Owner app -Name bad -Phase post -ScriptBlock { param($call) } -ErrorAction Stop } catch { 'caught' }");
+            Assert.Equal("caught", Assert.Single(result.ThrowIfErrors().Output).BaseObject);
+            Assert.Equal("good", SingleRoute().Prop("Name"));
+        }
+
+        [Fact]
         public void WhatIfStartsNothingAndSendsNothing()
         {
             Run("Register-LoomcycleHook -Owner app -Name w -Phase pre -ScriptBlock { param($call) } -WhatIf").ThrowIfErrors();

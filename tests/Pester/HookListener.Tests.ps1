@@ -53,6 +53,13 @@ Describe 'Register-LoomcycleHook -ScriptBlock' {
         (Get-WebFetchResult).Text | Should -Be '{"Text":"<html><title>Example Domain</title></html>"}'
     }
 
+    It 'leaves no listener behind when the registration fails under -ErrorAction Stop' {
+        $down = Connect-Loomcycle -BaseUrl 'http://127.0.0.1:1' -PassThru -NoDefault
+        { Register-LoomcycleHook -Connection $down -Owner pester -Name down -Phase pre -MaximumRetryCount 0 -ErrorAction Stop -ScriptBlock { param($call) } } |
+            Should -Throw -ErrorId '*,Loomcycle.PowerShell.Commands.RegisterLoomcycleHookCommand'
+        Get-LoomcycleHookListener | Should -BeNullOrEmpty
+    }
+
     It 'answers a throwing script block by the closed fail mode and keeps the error' {
         Register-LoomcycleHook -Owner pester -Name broken -Phase pre -Tool WebFetch -FailMode closed -ScriptBlock {
             param($call) Get-Item -Path '/no/such/path/at/all'

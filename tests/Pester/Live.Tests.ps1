@@ -80,6 +80,18 @@ Describe 'Invoke-LoomcycleBatch' {
         @($log | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'POST *runs:batch' }).Count | Should -Be 1
     }
 
+    It 'refuses a row the server would refuse on its own and runs the others' {
+        # The server refuses a whole call for one spawn with a bad identifier: that row alone is refused, before sending.
+        $rows = @([pscustomobject]@{ Prompt = 'ok' }, [pscustomobject]@{ Prompt = 'bad'; UserId = 'alice@example.com' }, [pscustomobject]@{ Prompt = 'also ok' })
+        $results = $rows | Invoke-LoomcycleBatch -Agent echo -ErrorVariable batchErrors -ErrorAction SilentlyContinue
+        $results.Index | Should -Be 0, 2
+        $results.FinalText | Should -Be 'ok', 'also ok'
+        $batchErrors.Count | Should -Be 1
+        $batchErrors[0].FullyQualifiedErrorId | Should -Be 'InvalidArgument,Loomcycle.PowerShell.Commands.InvokeLoomcycleBatchCommand'
+        $batchErrors[0].TargetObject.Prompt | Should -Be 'bad'
+        $batchErrors[0].Exception.Message | Should -BeLike "Input 1: UserId 'alice@example.com' is not valid*"
+    }
+
     It 'takes rows from Import-Csv and reports a failed row as its own error' {
         $csv = Join-Path $TestDrive 'rows.csv'
         @([pscustomobject]@{ Prompt = 'alpha'; Agent = 'echo' }, [pscustomobject]@{ Prompt = 'beta'; Agent = 'fail' }) | Export-Csv $csv

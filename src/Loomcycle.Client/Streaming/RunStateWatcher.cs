@@ -44,7 +44,7 @@ namespace Loomcycle
     /// and it has no resume cursor. The watcher reconnects (at once after a normal end, with back-off after a failure)
     /// and lists the user's runs on every connect, emitting what changed meanwhile. It remembers the last status of
     /// every run, so a change is yielded once whether it came from the stream or the listing, and a terminal state
-    /// is final: nothing about that run is yielded again.
+    /// is final: nothing about that run is yielded again (until it has left the listing, when it is forgotten).
     /// </summary>
     internal sealed class RunStateWatcher
     {
@@ -129,6 +129,8 @@ namespace Loomcycle
                             yield return state;
                         }
                     }
+
+                    ForgetEndedRunsNotIn(listed);
 
                     Stream body = await LoomcycleConnection.ReadStreamAsync(response.Content, cancellationToken).ConfigureAwait(false);
                     using var guarded = new GuardedEventStream(body, _connection.Options.MaximumEventBytes, _connection.Options.StreamIdleTimeout);
@@ -228,10 +230,35 @@ namespace Loomcycle
             }
         }
 
+        /// <summary>Runs whose last status the watcher remembers (tests).</summary>
+        internal int KnownRuns => _known.Count;
+
+        /// <summary>
+        /// Forgets the runs that have ended and are no longer in the listing: it holds the user's newest 100 runs, so an
+        /// ended run that left it has nothing more to say, and a watch left running for weeks would otherwise remember
+        /// every run it ever saw. Runs still going are kept, listed or not.
+        /// </summary>
+        private void ForgetEndedRunsNotIn(IReadOnlyList<RunState> listed)
+        {
+            if (_known.Count <= listed.Count)
+            {
+                return;
+            }
+
+            var stillListed = new HashSet<string>(listed.Select(Key), StringComparer.Ordinal);
+            List<string> ended = _known.Where(run => LiveStatus.IsTerminal(run.Value) && !stillListed.Contains(run.Key)).Select(run => run.Key).ToList();
+            foreach (string key in ended)
+            {
+                _known.Remove(key);
+            }
+        }
+
+        private static string Key(RunState state) => string.IsNullOrEmpty(state.RunId) ? state.AgentId : state.RunId;
+
         /// <summary>True when the state is news: a changed status of a run not yet terminal, and one the filter admits.</summary>
         private bool Accept(RunState state)
         {
-            string key = string.IsNullOrEmpty(state.RunId) ? state.AgentId : state.RunId;
+            string key = Key(state);
             if (_known.TryGetValue(key, out string? previous) && (previous == state.Status || LiveStatus.IsTerminal(previous)))
             {
                 return false;

@@ -13,7 +13,9 @@ namespace Loomcycle.PowerShell.Commands
     /// hashtables); -Agent and -UserId are the defaults for objects that do not name their own. Each result
     /// (Loomcycle.BatchResult) carries its Index and its Input, so results line up with the rows they came from. A
     /// run that failed or was cancelled is that input's non-terminating error (BatchItemFailed, target: the input),
-    /// after its result; the other inputs go on. An input with no prompt is refused before anything is sent.
+    /// after its result; the other inputs go on. An input the server would refuse (no prompt, no agent, a UserId or
+    /// AgentId other than letters, digits, '_' and '-') is refused alone, before anything is sent, in its place among
+    /// the results.
     /// One call is on the wire at a time, in input order: the next one is sent as soon as the one before it has ended,
     /// while PowerShell binds later inputs and writes the results already in, except after a call with a failed run,
     /// whose errors are written first (so -ErrorAction Stop sends nothing after them).
@@ -124,9 +126,21 @@ namespace Loomcycle.PowerShell.Commands
                 return;
             }
 
-            if (string.IsNullOrEmpty(spawn.Agent))
+            if (string.IsNullOrWhiteSpace(spawn.Agent))
             {
                 WriteErrorInOrder(LoomcycleErrors.From(new InvalidArgumentException($"Input {index} names no agent: give -Agent or an Agent property."), input));
+                return;
+            }
+
+            try
+            {
+                // What the server would refuse (a UserId with '@', say) fails the whole call: refuse this input alone.
+                LoomcycleConnection.CheckBatchSpawn(spawn, $"Input {index}");
+            }
+            catch (InvalidArgumentException ex)
+            {
+                // Its target is the input (the row), as for every input's error, not the bad value the engine names.
+                WriteErrorInOrder(LoomcycleErrors.From(new InvalidArgumentException(ex.Message), input));
                 return;
             }
 

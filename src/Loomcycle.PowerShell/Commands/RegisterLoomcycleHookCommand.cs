@@ -184,20 +184,30 @@ namespace Loomcycle.PowerShell.Commands
             int timeoutMs = TimeoutMilliseconds is not int ms || ms <= 0 ? 5000 : ms;
             HookRoute route = listener.Listener.AddRoute(Owner, Name, Phase, FailMode, TimeSpan.FromMilliseconds(timeoutMs),
                 listener.Runner.CreateHandler(ScriptBlock!, ArgumentList));
-            bool registered = TryRun(target, () =>
+            // Not TryRun's result: under -ErrorAction Stop its WriteError throws, and Ctrl+C throws out of the call; the
+            // route (and a listener started for it) must go whichever way the registration fails.
+            bool registered = false;
+            try
             {
-                Hook hook = InvokeEngine((c, token) => c.RegisterHookAsync(Request(route.CallbackUri.AbsoluteUri), token));
-                route.HookId = hook.Id;
-                listener.SetRegisteredOn(route, connection);
-                HookListenerSessions.ForgetReplaced(runspace, route, connection);
-                WriteObject(hook);
-            });
-            if (!registered)
-            {
-                listener.Listener.RemoveRoute(route);
-                if (started && listener.Hooks.Length == 0)
+                TryRun(target, () =>
                 {
-                    HookListenerSessions.Remove(listener);
+                    Hook hook = InvokeEngine((c, token) => c.RegisterHookAsync(Request(route.CallbackUri.AbsoluteUri), token));
+                    route.HookId = hook.Id;
+                    listener.SetRegisteredOn(route, connection);
+                    HookListenerSessions.ForgetReplaced(runspace, route, connection);
+                    registered = true; // the server holds it now: a downstream stop while writing it must not drop the route
+                    WriteObject(hook);
+                });
+            }
+            finally
+            {
+                if (!registered)
+                {
+                    listener.Listener.RemoveRoute(route);
+                    if (started && listener.Hooks.Length == 0)
+                    {
+                        HookListenerSessions.Remove(listener);
+                    }
                 }
             }
         }
