@@ -346,14 +346,20 @@ namespace Loomcycle
 
             try
             {
-                var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json!), new JsonReaderOptions { MaxDepth = 1024 });
+                byte[] utf8 = Encoding.UTF8.GetBytes(json!);
+                var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 1024 });
                 using (JsonDocument.ParseValue(ref reader))
                 {
                 }
 
-                if (reader.BytesConsumed < Encoding.UTF8.GetByteCount(json!) && json!.Substring((int)Math.Min(reader.BytesConsumed, json.Length)).Trim().Length > 0)
+                // What follows the value, in the same UTF-8 bytes the reader counted (a character index would land short of
+                // them after any non-ASCII text, and let '"日本","embed":true' through as an extra field): JSON whitespace only.
+                foreach (byte b in new ReadOnlySpan<byte>(utf8, (int)reader.BytesConsumed, utf8.Length - (int)reader.BytesConsumed))
                 {
-                    throw new InvalidArgumentException($"{what} holds more than one JSON value.") { Target = target };
+                    if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\n' && b != (byte)'\r')
+                    {
+                        throw new InvalidArgumentException($"{what} holds more than one JSON value.") { Target = target };
+                    }
                 }
             }
             catch (JsonException ex)

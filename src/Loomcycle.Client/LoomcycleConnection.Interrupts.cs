@@ -29,9 +29,9 @@ namespace Loomcycle
         public async Task<InterruptResolution> ResolveInterruptAsync(string runId, string interruptId, string answer, string? resolvedBy = null, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/runs").Identifier(runId, "RunId").Literal("interrupts").Identifier(interruptId, "InterruptId").Literal("resolve");
-            if (answer is null)
+            if (string.IsNullOrEmpty(answer))
             {
-                throw new InvalidArgumentException("Answer is required.") { Target = interruptId };
+                throw new InvalidArgumentException("Answer is required: the server refuses an empty answer (422); to refuse the question, decline it.") { Target = interruptId };
             }
 
             byte[] body = RequestBodies.ResolveInterrupt(answer, resolvedBy, null);

@@ -15,7 +15,7 @@ namespace Loomcycle
         public const int MaximumBatchSize = 32;
 
         /// <summary>The server reads at most 1 MiB of an input body.</summary>
-        private const int MaximumInputBytes = 1024 * 1024 - 64;
+        private const int MaximumInputBodyBytes = 1024 * 1024;
 
         /// <summary>The statuses the run-state stream publishes.</summary>
         public static readonly string[] RunStatuses = { "running", "completed", "failed", "cancelled" };
@@ -29,12 +29,14 @@ namespace Loomcycle
                 throw new InvalidArgumentException("Text is required: the server refuses empty or blank input (422 text is required).") { Target = runId };
             }
 
-            if (Encoding.UTF8.GetByteCount(text) > MaximumInputBytes)
+            // The body, not the text, is what the server caps: JSON writes each non-ASCII character (and < > & ' + ")
+            // as a six-byte escape, so 400 KB of Cyrillic is a body of over 1 MiB. The text alone over the cap needs no body.
+            byte[]? body = Encoding.UTF8.GetByteCount(text) > MaximumInputBodyBytes ? null : RequestBodies.Object(w => w.WriteString("text", text));
+            if (body is null || body.Length > MaximumInputBodyBytes)
             {
-                throw new InvalidArgumentException("Text is too long: the server reads at most 1 MiB of input.") { Target = runId };
+                throw new InvalidArgumentException($"Text is too long: the server reads at most 1 MiB of input, and this text makes a request body of {(body is null ? "more than that" : body.Length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " bytes")} (JSON writes each non-ASCII character as a six-byte escape).") { Target = runId };
             }
 
-            byte[] body = RequestBodies.Object(w => w.WriteString("text", text));
             RunInputResult result = (await Reclassified(() => SendJsonAsync(
                 HttpMethod.Post, route, ApiArea.Run, () => JsonContent(body), Repeatability.NotIdempotent,
                 LiveJsonContext.Default.RunInputResult, cancellationToken), runId).ConfigureAwait(false))!;

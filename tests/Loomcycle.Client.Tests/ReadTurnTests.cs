@@ -101,13 +101,17 @@ namespace Loomcycle.Client.Tests
         }
 
         /// <summary>Every read waits (completes asynchronously), as reads of a live stream wait for the network.</summary>
+        /// <remarks>
+        /// A millisecond, not Task.Yield: a yielded read could complete on another thread before the reader looked at it
+        /// (on a loaded machine it did), and a read the reader sees completed is one that did not wait.
+        /// </remarks>
         private sealed class WaitingStream : MemoryStream
         {
             public WaitingStream(byte[] bytes) : base(bytes) { }
 
             public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
             {
-                await Task.Yield();
+                await Task.Delay(1, cancellationToken);
                 return await base.ReadAsync(buffer, cancellationToken);
             }
         }

@@ -214,6 +214,13 @@ namespace Loomcycle.PowerShell.Tests
             Assert.Equal("Loomcycle.OperatorTokenName", names.TypeName());
             Assert.Equal(2, names.Prop("TokenCount"));
 
+            // A piped token object (it has Name and DefId) is rotated by its DefId: once per object, that token.
+            Server.ClearRequests();
+            PSObject again = Run($"Get-LoomcycleOperatorToken -DefId {rotated.Str("DefId")} | Update-LoomcycleOperatorToken -GraceSec 0").ThrowIfErrors().Output.Single();
+            Assert.Equal($"{{\"op\":\"rotate\",\"def_id\":\"{rotated.Str("DefId")}\",\"grace_seconds\":0}}", Server.Requests.Last().BodyText);
+            Assert.Equal(rotated.Str("DefId"), again.Str("RotatedFrom"));
+            rotated = again;
+
             Server.ClearRequests();
             Run($"Revoke-LoomcycleOperatorToken -DefId {rotated.Str("DefId")} -Force").ThrowIfErrors();
             Assert.Equal($"{{\"op\":\"retire\",\"def_id\":\"{rotated.Str("DefId")}\"}}", Server.Requests[0].BodyText);

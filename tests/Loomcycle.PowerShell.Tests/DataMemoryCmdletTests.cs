@@ -52,6 +52,29 @@ namespace Loomcycle.PowerShell.Tests
             Assert.Equal(false, answer.Prop("Embedded"));
         }
 
+        [Theory]
+        [InlineData("\"日本\" 1")]
+        [InlineData("\"日本日本日本日本日本\",\"embed\":true")]
+        [InlineData("{\"a\":\"ü\"} {}")]
+        [InlineData("\"é\"\u00a0")]
+        public void TextAfterANonAsciiValueIsRefusedBeforeSending(string json)
+        {
+            // The check counts the bytes after the value in UTF-8, as the reader does, not in characters.
+            var result = _fixture.Session.Run(
+                "Set-LoomcycleMemory user u1 k1 -Json $json; Send-LoomcycleChannelMessage orders -Json $json",
+                new Dictionary<string, object?> { ["json"] = json });
+            Assert.Empty(Server.Requests);
+            Assert.Equal(2, result.AllErrors.Count());
+            Assert.All(result.AllErrors, e => Assert.Contains("holds more than one JSON value", e.Exception.Message, StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void ANonAsciiValueWithTrailingWhitespaceIsSentAsIs()
+        {
+            _fixture.Session.Run("Set-LoomcycleMemory user u1 kj -Json $json", new Dictionary<string, object?> { ["json"] = "\"日本\" \r\n\t" }).ThrowIfErrors();
+            Assert.Contains("\"日本\"", JsonDocument.Parse(Assert.Single(Server.Requests).Body).RootElement.GetRawText(), StringComparison.Ordinal);
+        }
+
         [Fact]
         public void BadValuesAreRefusedBeforeSending()
         {

@@ -59,6 +59,19 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void ADefinitionFileThatCannotBeReadIsThatItemsErrorAndThePipelineGoesOn()
+        {
+            var result = Run(@"
+                [pscustomobject]@{ Kind = 'Webhook'; Name = 'gone'; Definition = [System.IO.FileInfo]::new($folder + '/missing.json') },
+                [pscustomobject]@{ Kind = 'Webhook'; Name = 'here'; Definition = @{ enabled = $true; channel = 'c' } } | New-LoomcycleDefinition");
+
+            ErrorRecord error = result.AssertSingleError("FileAccessFailed", "NewLoomcycleDefinitionCommand", ErrorCategory.ObjectNotFound, "gone");
+            Assert.Contains("missing.json", error.Exception.Message, StringComparison.Ordinal);
+            Assert.Equal("here", Assert.Single(result.Output).Prop("Name"));
+            Assert.Single(Server.Requests);
+        }
+
+        [Fact]
         public void DefinitionTakesJsonTextObjectsAndFilesAlike()
         {
             File.WriteAllText(Path.Combine(_folder.FullName, "w.json"), "{ // a comment\n \"enabled\": true, \"channel\": \"c\", }\n");

@@ -98,6 +98,17 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void AnEmptyAnswerIsRefusedBeforeSending()
+        {
+            var i = _fixture.Server.State.AddInterrupt("r_1", "u1", "Why?", null);
+            _fixture.Server.ClearRequests();
+            var result = _fixture.Session.Run($"Resolve-LoomcycleInterrupt -RunId r_1 -InterruptId {i.InterruptId} -Answer ''");
+            ErrorRecord error = result.AssertSingleError("InvalidArgument", "ResolveLoomcycleInterruptCommand", ErrorCategory.InvalidArgument, i.InterruptId);
+            Assert.StartsWith("Answer is required", error.Exception.Message, StringComparison.Ordinal);
+            Assert.Empty(_fixture.Server.Requests);
+        }
+
+        [Fact]
         public void AnsweringTwiceIs409()
         {
             var i = _fixture.Server.State.AddInterrupt("r_1", "u1", "Go?");

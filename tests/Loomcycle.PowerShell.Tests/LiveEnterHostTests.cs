@@ -48,6 +48,84 @@ namespace Loomcycle.PowerShell.Tests
             Assert.True(live.Parked); // leaving keeps the run
         }
 
+        /// <summary>Runs <paramref name="script"/> after importing and connecting, in a runspace whose host answers with <paramref name="host"/>.</summary>
+        private (Collection<PSObject> Output, HostedStreams Streams) RunWithHost(ScriptedHost host, string script)
+        {
+            using Runspace runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
+            runspace.Open();
+            using var ps = System.Management.Automation.PowerShell.Create();
+            ps.Runspace = runspace;
+            ps.AddScript($"Import-Module '{PowerShellSession.ModuleManifest}' -ErrorAction Stop; Connect-Loomcycle -BaseUrl '{_fixture.Server.BaseUri}'; " + script);
+            Collection<PSObject> output = ps.Invoke();
+            return (output, new HostedStreams(ps.Streams.Error.ToList(), ps.Streams.Verbose.ToList()));
+        }
+
+        /// <summary>The streams, copied before the PowerShell instance is disposed.</summary>
+        private sealed record HostedStreams(List<ErrorRecord> Error, List<VerboseRecord> Verbose);
+
+        [Fact]
+        public void APipedRunIsReEnteredByItsRunIdAndItsTextIsNotSentBack()
+        {
+            // The piped RunResult binds -RunId by property; it is not a line to send (its ToString() is the agent's reply).
+            var host = new ScriptedHost("next", "exit");
+            var (output, streams) = RunWithHost(host, "$r = Invoke-LoomcycleRun -Agent echo -Prompt 'first' -UserId u1 -Interactive -AsResult; $r | Enter-LoomcycleRun");
+
+            Assert.Empty(streams.Error);
+            Assert.Empty(output);
+            Assert.Equal(2, host.Ui.Prompts); // the host is asked, though something came down the pipeline
+            AgentRecord run = _fixture.Server.State.Agents.Last();
+            Assert.Equal(new[] { "first", "next" }, _fixture.Server.State.FindInteractive(run.RunId)!.Received);
+        }
+
+        [Fact]
+        public void BlankLinesBeforeTheFirstMessageAreSkipped()
+        {
+            var host = new ScriptedHost("", "   ", "hello", "exit");
+            var (_, streams) = RunWithHost(host, "Enter-LoomcycleRun -Agent echo -UserId u1");
+
+            Assert.Empty(streams.Error);
+            Assert.Equal(4, host.Ui.Prompts);
+            AgentRecord run = _fixture.Server.State.Agents.Last();
+            Assert.Equal(new[] { "hello" }, _fixture.Server.State.FindInteractive(run.RunId)!.Received);
+        }
+
+        [Fact]
+        public void ARunThatParkedAndThenEndedIsShownAndNothingIsAsked()
+        {
+            var host = new ScriptedHost("never read");
+            var (_, streams) = RunWithHost(host,
+                "$r = Invoke-LoomcycleRun -Agent echo -Prompt 'first' -UserId u1 -Interactive -AsResult; " +
+                "Stop-LoomcycleAgent $r.AgentId -Force | Out-Null; " +
+                "Enter-LoomcycleRun -RunId $r.RunId -Verbose");
+
+            Assert.Empty(streams.Error);
+            Assert.Equal(0, host.Ui.Prompts);
+            Assert.Contains(streams.Verbose, v => v.Message.Contains("has ended", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void ARunStoppedWhileTheUserTypesEndsTheConversationWithItsError()
+        {
+            var host = new ScriptedHost("hello", "too late", "never read");
+            host.Ui.BeforeEachRead = () =>
+            {
+                if (host.Ui.LinesRead == 1)
+                {
+                    // The run parked after "hello"; someone stops it from another shell before the next line is sent.
+                    AgentRecord run = _fixture.Server.State.Agents.Last();
+                    using var other = new System.Net.Http.HttpClient();
+                    other.PostAsync(new Uri(_fixture.Server.BaseUri, $"v1/agents/{run.AgentId}/cancel"), null).GetAwaiter().GetResult().EnsureSuccessStatusCode();
+                    Assert.True(System.Threading.SpinWait.SpinUntil(() => _fixture.Server.State.FindInteractive(run.RunId)!.Ended, TimeSpan.FromSeconds(10)));
+                }
+            };
+            var (_, streams) = RunWithHost(host, "Enter-LoomcycleRun -Agent echo -UserId u1 -Verbose");
+
+            ErrorRecord error = Assert.Single(streams.Error);
+            Assert.Equal("NotFound,Loomcycle.PowerShell.Commands.EnterLoomcycleRunCommand", error.FullyQualifiedErrorId);
+            Assert.Equal(2, host.Ui.Prompts); // not asked again after the run is gone
+            Assert.Contains(streams.Verbose, v => v.Message.Contains("has ended", StringComparison.Ordinal));
+        }
+
         private sealed class ScriptedHost : PSHost
         {
             public ScriptedHost(params string[] lines) => Ui = new ScriptedUi(lines);
@@ -77,8 +155,12 @@ namespace Loomcycle.PowerShell.Tests
             public StringBuilder Written { get; } = new StringBuilder();
             public override PSHostRawUserInterface? RawUI => null;
 
+            /// <summary>Runs before each line is read (what happens while the user types).</summary>
+            public Action? BeforeEachRead { get; set; }
+
             public override string? ReadLine()
             {
+                BeforeEachRead?.Invoke();
                 LinesRead++;
                 return _lines.Count > 0 ? _lines.Dequeue() : null;
             }

@@ -125,7 +125,14 @@ namespace Loomcycle.PowerShell.Tests
 
             Run($"Send-LoomcycleInput {runId} '   '").AssertSingleError("InvalidArgument", "SendLoomcycleInputCommand", ErrorCategory.InvalidArgument, runId);
             Run("Send-LoomcycleInput 'r/x' hi").AssertSingleError("InvalidArgument", "SendLoomcycleInputCommand", ErrorCategory.InvalidArgument, "r/x");
+            // 400 000 Cyrillic letters are 800 000 bytes of UTF-8, under the server's 1 MiB, but a body of 2.4 MB once JSON
+            // writes each as a \uXXXX escape: refused here, not by the server.
+            ErrorRecord tooLong = Run($"Send-LoomcycleInput {runId} ([string]::new([char]0x0416, 400000))")
+                .AssertSingleError("InvalidArgument", "SendLoomcycleInputCommand", ErrorCategory.InvalidArgument, runId);
+            Assert.Contains("1 MiB", tooLong.Exception.Message, StringComparison.Ordinal);
             Assert.Empty(Server.Wire());
+            Run($"Send-LoomcycleInput {runId} ([string]::new([char]0x0416, 1000))").ThrowIfErrors(); // a short one goes
+            Server.ClearRequests();
 
             Run("Send-LoomcycleInput r_missing hi").AssertSingleError("NotFound", "SendLoomcycleInputCommand", ErrorCategory.ObjectNotFound, "r_missing");
 

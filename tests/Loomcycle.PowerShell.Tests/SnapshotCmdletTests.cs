@@ -179,6 +179,22 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void AFileThatCannotBeWrittenIsThatSnapshotsErrorAndThePipelineGoesOn()
+        {
+            Seed("snap_a", null, 1);
+            Seed("snap_b", null, 2);
+            Directory.CreateDirectory(Path.Combine(_folder.FullName, "snap_a.json")); // a folder where snap_a's file goes
+
+            var result = Run("[pscustomobject]@{ Id = 'snap_a' }, [pscustomobject]@{ Id = 'snap_b' } | Export-LoomcycleSnapshot -Path $folder -Force");
+
+            ErrorRecord error = result.AssertSingleError("FileAccessFailed", "ExportLoomcycleSnapshotCommand", ErrorCategory.ResourceUnavailable, "snap_a");
+            Assert.True(error.Exception is IOException || error.Exception is UnauthorizedAccessException, error.Exception.GetType().Name);
+            Assert.Equal(Path.Combine(_folder.FullName, "snap_b.json"), ((FileInfo)Assert.Single(result.Output).BaseObject).FullName);
+            Assert.Equal(Envelope, File.ReadAllText(Path.Combine(_folder.FullName, "snap_b.json")));
+            Assert.Equal(new[] { "snap_a.json", "snap_b.json" }, _folder.GetFileSystemInfos().Select(f => f.Name).OrderBy(n => n, StringComparer.Ordinal)); // no temporary file left
+        }
+
+        [Fact]
         public void ExportOfAMissingSnapshotLeavesNoFile()
         {
             var result = Run("Export-LoomcycleSnapshot snap_gone -Path $folder");

@@ -37,6 +37,9 @@ namespace Loomcycle.PowerShell.Commands
 
         private readonly Queue<string> _lines = new Queue<string>();
 
+        // Lines came from the pipeline: a scripted conversation, which ends with them rather than asking the host.
+        private bool _linesPiped;
+
         /// <summary>The agent definition to start an interactive run of.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = AgentSet)]
         [ValidateNotNullOrEmpty]
@@ -44,6 +47,7 @@ namespace Loomcycle.PowerShell.Commands
 
         /// <summary>The first message (otherwise the first line read).</summary>
         [Parameter(Position = 1, ParameterSetName = AgentSet)]
+        [ValidateNotNullOrEmpty]
         public string? Prompt { get; set; }
 
         /// <summary>The user the run belongs to.</summary>
@@ -57,17 +61,22 @@ namespace Loomcycle.PowerShell.Commands
         [ArgumentCompleter(typeof(RunIdCompleter))]
         public string RunId { get; set; } = string.Empty;
 
-        /// <summary>Lines to send, one per turn, before the host is asked.</summary>
+        /// <summary>Lines to send, one per turn, before the host is asked. An object piped in for its RunId (a RunResult, an Agent) is not a line.</summary>
         [Parameter(ValueFromPipeline = true)]
         [AllowEmptyString]
-        public string? InputLine { get; set; }
+        public object? InputLine { get; set; }
 
         protected override void ProcessRecord()
         {
-            if (InputLine is not null)
+            object? value = InputLine is PSObject wrapped ? wrapped.BaseObject : InputLine;
+            if (value is null || (value is not string && ParameterSetName == RunIdSet))
             {
-                _lines.Enqueue(InputLine);
+                // A [string] parameter would take the piped run's text (RunResult.ToString()) and send it back as a line.
+                return;
             }
+
+            _lines.Enqueue(value as string ?? LanguagePrimitives.ConvertTo<string>(value));
+            _linesPiped = true;
         }
 
         protected override void EndProcessing()
@@ -75,6 +84,7 @@ namespace Loomcycle.PowerShell.Commands
             var prose = new ProseWriter(this);
             string? runId = ParameterSetName == RunIdSet ? RunId : null;
             string? sessionId = null;
+            string? agentId = null;
             bool parked = false;
             void Show(RunEvent ev)
             {
@@ -82,15 +92,16 @@ namespace Loomcycle.PowerShell.Commands
                 {
                     runId ??= ev.RunId;
                     sessionId ??= ev.SessionId;
+                    agentId ??= ev.AgentId;
                 }
                 else if (ev.Type == "session")
                 {
                     sessionId ??= ev.SessionId;
                 }
-                else if (ev.Type == "awaiting_input")
-                {
-                    parked = true;
-                }
+
+                // Parked only if the last event says so: a replay of a run that parked and then went on (and ended) holds
+                // earlier awaiting_input events.
+                parked = ev.Type == "awaiting_input";
 
                 if (ev.Type != "steer")
                 {
@@ -102,10 +113,14 @@ namespace Loomcycle.PowerShell.Commands
             {
                 if (ParameterSetName == AgentSet)
                 {
-                    string? first = Prompt ?? NextLine();
-                    if (first is null)
+                    string? first = Prompt;
+                    while (first is null || first.Trim().Length == 0)
                     {
-                        return;
+                        first = NextLine(); // blank lines are skipped, as between turns
+                        if (first is null)
+                        {
+                            return;
+                        }
                     }
 
                     var request = new RunRequest { Agent = Agent, Prompt = first, UserId = UserId, Interactive = true };
@@ -114,6 +129,13 @@ namespace Loomcycle.PowerShell.Commands
                 else
                 {
                     Stream((connection, token) => connection.ReceiveRunAsync(RunId, 0, token), Show);
+                    if (parked && agentId is not null)
+                    {
+                        // A run stopped while it was parked has a history that ends at awaiting_input too: ask the run.
+                        string id = agentId;
+                        string status = InvokeEngine((connection, token) => connection.GetAgentAsync(id, token)).Status;
+                        parked = status != "completed" && status != "failed" && status != "cancelled";
+                    }
                 }
 
                 prose.EndLine();
@@ -133,8 +155,20 @@ namespace Loomcycle.PowerShell.Commands
                         continue;
                     }
 
-                    if (!TryRun(currentRun, () => InvokeEngine((connection, token) => connection.SendRunInputAsync(currentRun, line, token))))
+                    try
                     {
+                        InvokeEngine((connection, token) => connection.SendRunInputAsync(currentRun, line, token));
+                    }
+                    catch (NotFoundException ex)
+                    {
+                        // "no in-flight run": it ended meanwhile (stopped from elsewhere); there is no one left to talk to.
+                        WriteError(LoomcycleErrors.From(ex, currentRun));
+                        parked = false;
+                        break;
+                    }
+                    catch (LoomcycleException ex)
+                    {
+                        WriteError(LoomcycleErrors.From(ex, currentRun)); // a full input queue …: this turn's error, the conversation goes on
                         continue;
                     }
 
@@ -175,7 +209,7 @@ namespace Loomcycle.PowerShell.Commands
             {
                 line = _lines.Dequeue();
             }
-            else if (MyInvocation.ExpectingInput || Host?.UI is null)
+            else if (_linesPiped || Host?.UI is null)
             {
                 return null;
             }

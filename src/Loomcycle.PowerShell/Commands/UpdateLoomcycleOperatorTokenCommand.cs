@@ -4,7 +4,8 @@ namespace Loomcycle.PowerShell.Commands
 {
     /// <summary>Rotates an operator token: mints its replacement and retires the old one after a grace period.</summary>
     /// <remarks>
-    /// Calls POST /v1/_operatortokendef with op rotate, by -Name (its current token) or -DefId. The old token
+    /// Calls POST /v1/_operatortokendef with op rotate, by -Name (its current token) or -DefId. A piped token
+    /// (Get-LoomcycleOperatorToken) is rotated by its DefId: that token, once, not its name's current one. The old token
     /// keeps working for -GraceSec seconds (server default 24 hours; 0 retires it at once), so clients can
     /// switch. The new secret is in the Token property as a SecureString and never in verbose, debug or error
     /// output; -AsPlainText also puts it in PlainTextToken. PriorRetiresAt says when the old one stops.
@@ -13,7 +14,7 @@ namespace Loomcycle.PowerShell.Commands
     /// <code>$new = Update-LoomcycleOperatorToken -Name ci -GraceSec 3600; Set-Secret -Name loomcycle-ci -SecureStringSecret $new.Token</code>
     /// <para>Rotates the 'ci' token with one hour of overlap and stores the new secret.</para>
     /// </example>
-    [Cmdlet(VerbsData.Update, "LoomcycleOperatorToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = NameSet)]
+    [Cmdlet(VerbsData.Update, "LoomcycleOperatorToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = DefIdSet)]
     [OutputType(typeof(OperatorToken))]
     public sealed class UpdateLoomcycleOperatorTokenCommand : LoomcycleCmdlet
     {

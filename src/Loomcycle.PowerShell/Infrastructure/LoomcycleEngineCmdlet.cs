@@ -105,6 +105,13 @@ namespace Loomcycle.PowerShell
                 WriteError(LoomcycleErrors.From(ex, target, recommendedAction?.Invoke(ex)));
                 return false;
             }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+            {
+                // A local file the item reads or writes (a snapshot file, a definition file) is that item's error too: one
+                // locked or unreadable file must not end a pipeline of many.
+                WriteError(LoomcycleErrors.FromFile(ex, target));
+                return false;
+            }
         }
     }
 }

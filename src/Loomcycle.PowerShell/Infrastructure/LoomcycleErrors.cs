@@ -31,6 +31,17 @@ namespace Loomcycle.PowerShell
             return new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target);
         }
 
+        /// <summary>A local file could not be read or written (missing, denied, locked, disk full): the item's error.</summary>
+        public static ErrorRecord FromFile(Exception exception, object? target) =>
+            new ErrorRecord(exception, "FileAccessFailed", FileErrorCategory(exception), target);
+
+        private static ErrorCategory FileErrorCategory(Exception exception) => exception switch
+        {
+            System.IO.FileNotFoundException or System.IO.DirectoryNotFoundException => ErrorCategory.ObjectNotFound,
+            UnauthorizedAccessException => ErrorCategory.PermissionDenied,
+            _ => ErrorCategory.ResourceUnavailable, // locked by another program, a full disk, a directory in the way
+        };
+
         /// <summary>A connection that Disconnect-Loomcycle (or Dispose) closed was used again.</summary>
         public static ErrorRecord ConnectionClosed(LoomcycleConnection connection)
         {
