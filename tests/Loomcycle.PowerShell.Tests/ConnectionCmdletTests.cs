@@ -43,6 +43,21 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void ADisconnectedDefaultConnectionIsReplacedByTheNextCommand()
+        {
+            // No Connect-Loomcycle: commands share the process-wide default (or environment) connection. Closing it must
+            // not leave this runspace, or any other, with a closed connection.
+            using var session = new PowerShellSession();
+            var result = session.Run(
+                "$a = Get-LoomcycleConnection; $a | Disconnect-Loomcycle; $b = Get-LoomcycleConnection; " +
+                "$a.IsDisposed; $b.IsDisposed; [object]::ReferenceEquals($a, $b); $b.BaseUri.AbsoluteUri -eq $a.BaseUri.AbsoluteUri").ThrowIfErrors();
+            Assert.Equal(new object[] { true, false, false, true }, result.Output.Select(o => o.BaseObject));
+
+            using var other = new PowerShellSession();
+            Assert.Equal(false, other.Run("(Get-LoomcycleConnection).IsDisposed").ThrowIfErrors().Output.Single().BaseObject);
+        }
+
+        [Fact]
         public void TestConnectionIsFalseWhenTheTokenIsRefusedAndWhenNothingListens()
         {
             using var session = new PowerShellSession();

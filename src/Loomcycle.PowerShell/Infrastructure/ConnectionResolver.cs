@@ -94,15 +94,33 @@ namespace Loomcycle.PowerShell
             Uri baseUri = EnvironmentBaseUri();
             string? token = Environment.GetEnvironmentVariable(TokenVariable);
             string key = baseUri.AbsoluteUri + "|" + Fingerprint(token);
-            LoomcycleConnection cached = Ambient.GetOrAdd(key, _ => new LoomcycleConnection(new LoomcycleConnectionOptions
+            LoomcycleConnection Create(string _) => new LoomcycleConnection(new LoomcycleConnectionOptions
             {
                 BaseUri = baseUri,
                 Token = string.IsNullOrEmpty(token) ? null : ToSecureString(token!),
             })
             {
                 Source = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(BaseUrlVariable)) && string.IsNullOrEmpty(token) ? "Default" : "Environment",
-            });
-            return cached;
+            };
+
+            while (true)
+            {
+                LoomcycleConnection cached = Ambient.GetOrAdd(key, Create);
+                if (!cached.IsDisposed)
+                {
+                    return cached;
+                }
+
+                // Someone closed the shared connection (Get-LoomcycleConnection | Disconnect-Loomcycle): the process and
+                // every runspace in it would otherwise be stuck with a closed one. The next command gets a new one.
+                LoomcycleConnection fresh = Create(key);
+                if (Ambient.TryUpdate(key, fresh, cached))
+                {
+                    return fresh;
+                }
+
+                fresh.Dispose(); // another thread replaced it first: use theirs
+            }
         }
 
         // The cache key must not hold the token itself.
