@@ -17,6 +17,8 @@ namespace Loomcycle
             return (await SendJsonAsync(HttpMethod.Get, route, ApiArea.Agent, null, Repeatability.Idempotent, LoomcycleJsonContext.Default.Agent, cancellationToken).ConfigureAwait(false))!;
         }
 
+        private const int MaximumCancelBodyBytes = 1024;
+
         /// <summary>POST /v1/agents/{id}/cancel: cancels a live run and its children. Idempotent.</summary>
         /// <exception cref="InvalidArgumentException">An id is empty, a dot segment or (agent, run, user, interrupt ids) outside the server's pattern; or the reason is longer than the server reads; nothing is sent. Also the server's 400.</exception>
         /// <exception cref="AgentNotFoundException">The server has no agent with this id.</exception>
@@ -24,12 +26,14 @@ namespace Loomcycle
         public async Task<CancelAgentResult> CancelAgentAsync(string agentId, string? reason = null, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/agents").Identifier(agentId, "AgentId").Literal("cancel");
-            if (reason is not null && System.Text.Encoding.UTF8.GetByteCount(reason) > 900)
+            // The body, not the text: JSON writes each non-ASCII character as a six-byte escape, and the server drops a
+            // body over 1 KiB without a word (the run is cancelled "by api", the reason lost).
+            byte[]? body = reason is null || System.Text.Encoding.UTF8.GetByteCount(reason) > MaximumCancelBodyBytes ? null : RequestBodies.Object(w => w.WriteString("reason", reason));
+            if (reason is not null && (body is null || body.Length > MaximumCancelBodyBytes))
             {
-                throw new InvalidArgumentException("Reason is too long: the server reads at most 1 KiB of the cancel body.") { Target = agentId };
+                throw new InvalidArgumentException("Reason is too long: the server reads at most 1 KiB of the cancel body, JSON escapes included.") { Target = agentId };
             }
 
-            byte[]? body = reason is null ? null : RequestBodies.Object(w => w.WriteString("reason", reason));
             CancelAgentResult result = (await SendJsonAsync(
                 HttpMethod.Post, route, ApiArea.Agent, body is null ? null : () => JsonContent(body), Repeatability.Idempotent,
                 LoomcycleJsonContext.Default.CancelAgentResult, cancellationToken).ConfigureAwait(false))!;

@@ -256,8 +256,11 @@ namespace Loomcycle
         public async Task<ResidentStopResult> StopResidentAgentAsync(string runId, bool turnOnly = false, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/_resident").Identifier(runId, "RunId").Literal(turnOnly ? "cancel" : "close");
+            // A close that reached the server before the connection broke would answer a second one 404 (the child is
+            // gone): not resent. Stopping a turn answers a repeat with stopped:false, so it may be.
+            Repeatability repeatability = turnOnly ? Repeatability.Idempotent : Repeatability.NotIdempotent;
             ResidentStopResult result = (await Reclassified(() => SendJsonAsync(
-                HttpMethod.Post, route, ApiArea.Runtime, null, Repeatability.Idempotent, LiveJsonContext.Default.ResidentStopResult, cancellationToken), runId).ConfigureAwait(false))!;
+                HttpMethod.Post, route, ApiArea.Runtime, null, repeatability, LiveJsonContext.Default.ResidentStopResult, cancellationToken), runId).ConfigureAwait(false))!;
             if (string.IsNullOrEmpty(result.RunId))
             {
                 result.RunId = runId;

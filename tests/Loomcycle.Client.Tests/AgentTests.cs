@@ -223,10 +223,17 @@ namespace Loomcycle.Client.Tests
         }
 
         [Fact]
-        public async Task CancelAgent_ReasonOver900Bytes_RefusedBeforeSending()
+        public async Task CancelAgent_AReasonWhoseBodyIsOver1KiB_RefusedBeforeSending_EscapesCounted()
         {
-            await Assert.ThrowsAsync<InvalidArgumentException>(() => Connection.CancelAgentAsync("a1", new string('r', 901)));
+            // {"reason":"…"} is 13 bytes around the text. 200 Cyrillic letters are 400 bytes of UTF-8 but 1 200 once JSON
+            // escapes them: the server would drop that body and record "cancelled by api".
+            await Assert.ThrowsAsync<InvalidArgumentException>(() => Connection.CancelAgentAsync("a1", new string('r', 1012)));
+            await Assert.ThrowsAsync<InvalidArgumentException>(() => Connection.CancelAgentAsync("a1", new string('\u0416', 200)));
             Assert.Empty(Server.Requests);
+
+            Reply("POST", "/v1/agents/a1/cancel", 200, "{\"cancelled\":true,\"agent_id\":\"a1\"}");
+            await Connection.CancelAgentAsync("a1", new string('r', 1011));
+            Assert.Equal(1024, SingleRequest().Body.Length);
         }
     }
 }

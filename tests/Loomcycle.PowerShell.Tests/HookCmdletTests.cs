@@ -44,6 +44,40 @@ namespace Loomcycle.PowerShell.Tests
             Assert.Equal("closed", hook.Str("FailMode"));
         }
 
+        [Fact]
+        public void APipedHookIsRegisteredAgainWithItsAgentsToolsFailModeAndTimeout()
+        {
+            // Re-registering (after a restart, or on another server with -Connection) must not widen a closed guard on
+            // Bash into an open hook on every tool.
+            _fixture.Session.Run(
+                "Register-LoomcycleHook -Owner app -Name guard -Phase pre -CallbackUrl http://127.0.0.1:9000/guard -Agent 'plan*' -Tool Bash -FailMode closed -TimeoutSec 2; " +
+                "Register-LoomcycleHook -Owner app -Name plain -Phase post -CallbackUrl http://127.0.0.1:9000/plain").ThrowIfErrors();
+            _fixture.Server.ClearRequests();
+
+            _fixture.Session.Run("Get-LoomcycleHook -Owner app | Register-LoomcycleHook").ThrowIfErrors();
+
+            JsonElement[] bodies = _fixture.Server.Requests.Where(r => r.Method == "POST").Select(r => JsonDocument.Parse(r.Body).RootElement).ToArray();
+            Assert.Equal(2, bodies.Length);
+            JsonElement guard = bodies.Single(b => b.GetProperty("name").GetString() == "guard");
+            Assert.Equal(new[] { "plan*" }, guard.GetProperty("agents").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(new[] { "Bash" }, guard.GetProperty("tools").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal("closed", guard.GetProperty("fail_mode").GetString());
+            Assert.Equal(2000, guard.GetProperty("timeout_ms").GetInt32());
+            JsonElement plain = bodies.Single(b => b.GetProperty("name").GetString() == "plain");
+            Assert.False(plain.TryGetProperty("tools", out _)); // a hook on every tool stays one
+            Assert.False(plain.TryGetProperty("agents", out _));
+        }
+
+        [Fact]
+        public void AFailModeOtherThanOpenOrClosedIsRefusedBeforeSending()
+        {
+            var result = _fixture.Session.Run("Register-LoomcycleHook -Owner app -Name g -Phase pre -CallbackUrl http://a/g -FailMode shut");
+            result.AssertSingleError("InvalidArgument", "RegisterLoomcycleHookCommand", ErrorCategory.InvalidArgument, "app/g");
+            Assert.Empty(_fixture.Server.Requests);
+            _fixture.Session.Run("Register-LoomcycleHook -Owner app -Name g -Phase pre -CallbackUrl http://a/g -FailMode Closed").ThrowIfErrors();
+            Assert.Equal("closed", JsonDocument.Parse(Assert.Single(_fixture.Server.Requests).Body).RootElement.GetProperty("fail_mode").GetString());
+        }
+
         [Theory]
         [InlineData("-TimeoutSec 2.5", 2500)]
         [InlineData("-TimeoutSec 0.2", 200)]
@@ -98,12 +132,14 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
-        public void PhaseAndFailModeAreValidateSets()
+        public void AnUnknownPhaseOrFailModeIsRefusedBeforeSending()
         {
+            // Phase is a ValidateSet; FailMode is checked by the cmdlet (a piped hook may carry a null FailMode).
             var result = _fixture.Session.Run("Register-LoomcycleHook -Owner a -Name b -Phase during -CallbackUrl http://x; Register-LoomcycleHook -Owner a -Name b -Phase pre -CallbackUrl http://x -FailMode maybe");
             Assert.Empty(_fixture.Server.Requests);
             Assert.Equal(2, result.AllErrors.Count());
-            Assert.All(result.AllErrors, e => Assert.StartsWith("ParameterArgumentValidationError", e.FullyQualifiedErrorId));
+            Assert.StartsWith("ParameterArgumentValidationError", result.AllErrors.First().FullyQualifiedErrorId);
+            Assert.Equal("InvalidArgument,Loomcycle.PowerShell.Commands.RegisterLoomcycleHookCommand", result.AllErrors.Last().FullyQualifiedErrorId);
         }
 
         [Fact]

@@ -144,6 +144,23 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void ATimeoutBeyondWhatATimerHoldsMeansNoLimit()
+        {
+            // [int]::MaxValue seconds (often meant as "no limit") is longer than a timer can run (~24.8 days).
+            AgentRecord run = Server.State.AddAgent("a_longwait", userId: "u7", status: "running");
+            _ = Task.Run(async () =>
+            {
+                await Task.Delay(300);
+                Server.State.SetRunStatus(run, "completed", "end_turn");
+            });
+            var waited = _fixture.Session.Run("Wait-LoomcycleAgent -AgentId a_longwait -TimeoutSec ([int]::MaxValue)").ThrowIfErrors();
+            Assert.Equal("completed", Assert.Single(waited.Output).Str("Status"));
+
+            var received = _fixture.Session.Run("$r = Invoke-LoomcycleRun -Agent echo -Prompt hi -AsResult; Receive-LoomcycleRun $r.RunId -TimeoutSec ([int]::MaxValue)").ThrowIfErrors();
+            Assert.Contains(received.Output, o => o.Str("Type") == "done");
+        }
+
+        [Fact]
         public void TimeoutSecEndsTheWatchQuietly()
         {
             var result = _fixture.Session.Run("Watch-LoomcycleAgent u3 -TimeoutSec 1; 'after'").ThrowIfErrors();

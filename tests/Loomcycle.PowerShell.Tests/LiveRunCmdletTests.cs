@@ -367,6 +367,21 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void AResidentCloseIsNotResentAfterABrokenConnectionButATurnStopIs()
+        {
+            // A close that reached the server would get 404 the second time (the child is gone): never resent.
+            Server.State.AddResident(new ResidentRecord { ChildRunId = "r_res9", AgentId = "a_res9", Agent = "helper", State = "running" });
+            Server.Enqueue("POST", "/v1/_resident/r_res9/close", Faults.ResetConnection());
+            Run("Stop-LoomcycleResidentAgent r_res9 -Force -MaximumRetryCount 2 -RetryIntervalSec 1")
+                .AssertSingleError("LoomcycleConnection", "StopLoomcycleResidentAgentCommand", ErrorCategory.ConnectionError, "r_res9");
+            Assert.Equal(1, Server.Wire().Count(w => w == "POST /v1/_resident/r_res9/close"));
+
+            Server.Enqueue("POST", "/v1/_resident/r_res9/cancel", Faults.ResetConnection());
+            Run("Stop-LoomcycleResidentAgent r_res9 -TurnOnly -Force -MaximumRetryCount 2 -RetryIntervalSec 1").ThrowIfErrors();
+            Assert.Equal(2, Server.Wire().Count(w => w == "POST /v1/_resident/r_res9/cancel"));
+        }
+
+        [Fact]
         public void DeclineSendsTheDispositionWithoutAnAnswer()
         {
             Server.State.AddInterrupt(new InterruptRecord { InterruptId = "intr_d1", RunId = "r_d1", UserId = "u1", Question = "Deploy?" });

@@ -33,7 +33,8 @@ namespace Loomcycle
         public async IAsyncEnumerable<Agent> WaitAsync(TimeSpan? timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (timeout is TimeSpan limit)
+            // A timer reaches ~24.8 days at most (int.MaxValue ms; CancelAfter throws beyond): a longer limit is no limit.
+            if (timeout is TimeSpan limit && limit.TotalMilliseconds < int.MaxValue)
             {
                 deadline.CancelAfter(limit);
             }

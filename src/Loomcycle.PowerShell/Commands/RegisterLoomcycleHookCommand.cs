@@ -95,19 +95,29 @@ namespace Loomcycle.PowerShell.Commands
         [ValidateRange(1, 65535)]
         public int? Port { get; set; }
 
-        /// <summary>Agent name patterns the hook applies to; all agents when omitted.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        // Agent, Tool, FailMode and TimeoutMs bind from a piped hook too (Get-LoomcycleHook | Register-LoomcycleHook
+        // -Connection $other): a hook registered again without them would match every agent and tool, fail open.
+
+        /// <summary>Agent name patterns the hook applies to; all agents when omitted (or empty).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Agents")]
+        [AllowNull]
+        [AllowEmptyCollection]
         public string[]? Agent { get; set; }
 
-        /// <summary>Tool name patterns the hook applies to; all tools when omitted.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        /// <summary>Tool name patterns the hook applies to; all tools when omitted (or empty).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Tools")]
+        [AllowNull]
+        [AllowEmptyCollection]
         public string[]? Tool { get; set; }
 
         /// <summary>open (the default: a failing callback lets the call through) or closed (it denies the call).</summary>
-        [Parameter]
-        [ValidateSet("open", "closed")]
+        /// <remarks>Checked in ProcessRecord rather than by ValidateSet, which would refuse a piped hook whose FailMode is null.</remarks>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
+        [AllowEmptyString]
+        [ArgumentCompleter(typeof(FailModeCompleter))]
         public string? FailMode { get; set; }
 
         /// <summary>How long the server waits for the callback, in seconds (fractions allowed, e.g. 0.5; 0 = the server's default of 5 s; at most 60).</summary>
@@ -115,8 +125,8 @@ namespace Loomcycle.PowerShell.Commands
         [ValidateRange(0.0, 60.0)]
         public double? TimeoutSec { get; set; }
 
-        /// <summary>The same in milliseconds: the name of earlier versions, kept so their scripts work. Use -TimeoutSec.</summary>
-        [Parameter(DontShow = true)]
+        /// <summary>The same in milliseconds: the name of earlier versions, kept so their scripts work (and a piped hook's). Use -TimeoutSec.</summary>
+        [Parameter(DontShow = true, ValueFromPipelineByPropertyName = true)]
         [ValidateRange(0, 60000)]
         public int? TimeoutMs { get; set; }
 
@@ -126,6 +136,11 @@ namespace Loomcycle.PowerShell.Commands
         protected override void ProcessRecord()
         {
             string target = Owner + "/" + Name;
+            if (!string.IsNullOrEmpty(FailMode) && Array.IndexOf(FailModeCompleter.Values, FailMode!.ToLowerInvariant()) < 0)
+            {
+                WriteError(LoomcycleErrors.From(new InvalidArgumentException($"-FailMode must be open or closed, not '{FailMode}'."), target));
+                return;
+            }
             if (ParameterSetName == ScriptBlockSet)
             {
                 RegisterScriptBlock(target);
@@ -146,9 +161,9 @@ namespace Loomcycle.PowerShell.Commands
             Name = Name,
             Phase = Phase,
             CallbackUrl = callbackUrl,
-            Agents = Agent,
-            Tools = Tool,
-            FailMode = FailMode,
+            Agents = Agent is { Length: > 0 } ? Agent : null,
+            Tools = Tool is { Length: > 0 } ? Tool : null,
+            FailMode = string.IsNullOrEmpty(FailMode) ? null : FailMode!.ToLowerInvariant(),
             TimeoutMs = TimeoutMilliseconds,
         };
 

@@ -13,7 +13,8 @@ namespace Loomcycle.PowerShell
         public static async IAsyncEnumerable<T> Until<T>(Func<CancellationToken, IAsyncEnumerable<T>> source, int? timeoutSec, [EnumeratorCancellation] CancellationToken token)
         {
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(token);
-            if (timeoutSec is int seconds)
+            // A timer reaches ~24.8 days at most (int.MaxValue ms; CancelAfter throws beyond): a longer limit is no limit.
+            if (timeoutSec is int seconds && seconds < int.MaxValue / 1000)
             {
                 limit.CancelAfter(TimeSpan.FromSeconds(seconds));
             }
