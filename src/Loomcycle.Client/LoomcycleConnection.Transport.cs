@@ -56,7 +56,7 @@ namespace Loomcycle
                         $"The server's answer is not the JSON this module expects ({ex.Message}).",
                         (int)response.StatusCode,
                         null,
-                        SecretRedactor.Redact(Excerpt(body), Combine(extraSecrets)),
+                        SecretRedactor.MaskMintedSecrets(SecretRedactor.Redact(Excerpt(body), Combine(extraSecrets))!),
                         ex) { Target = route.Target };
                 }
             }

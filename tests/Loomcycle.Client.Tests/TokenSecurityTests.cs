@@ -332,5 +332,28 @@ namespace Loomcycle.Client.Tests
             Assert.Contains(diagnostics, d => d.Contains("'text' event that carried a secret and cannot be read once it is masked"));
             Assert.All(diagnostics.Concat(events.Select(e => e.Data)), text => Assert.DoesNotContain(token, text));
         }
+
+        [Fact]
+        public async Task AMintAnswerThisModuleCannotReadKeepsItsNewSecretOutOfTheError()
+        {
+            // A 201 whose modelled fields have an unexpected shape: the body kept for the error still holds the new token,
+            // which no list of known secrets can name yet.
+            Reply("POST", "/v1/_users/alice/tokens", 201, "{\"token\":\"lcu_minted_secret_0123456789\",\"def_id\":\"def_1\",\"created_at\":\"not a date\"}");
+
+            var ex = await Assert.ThrowsAsync<LoomcycleProtocolException>(() => Connection.CreateUserTokenAsync("alice"));
+
+            Assert.DoesNotContain("lcu_minted_secret", ex.BodyText ?? string.Empty, StringComparison.Ordinal);
+            Assert.DoesNotContain("lcu_minted_secret", ex.ToString(), StringComparison.Ordinal);
+            Assert.Contains("\"token\":\"***\"", ex.BodyText, StringComparison.Ordinal);
+            Assert.Contains("not a date", ex.BodyText, StringComparison.Ordinal); // the rest of the body is kept
+        }
+
+        [Theory]
+        [InlineData("{\"token\":\"abc\\\"def\",\"x\":1}", "{\"token\":\"***\",\"x\":1}")]
+        [InlineData("{\"import_token\" : \"abc\", \"token_count\":2}", "{\"import_token\" : \"***\", \"token_count\":2}")]
+        [InlineData("{\"id\":1,\"token\":\"cut off at the excerpt's e", "{\"id\":1,\"token\":\"***\"")]
+        [InlineData("{\"tokens\":[]}", "{\"tokens\":[]}")]
+        public void MintedSecretFieldsAreMaskedWhereverTheyStand(string body, string expected) =>
+            Assert.Equal(expected, SecretRedactor.MaskMintedSecrets(body));
     }
 }
