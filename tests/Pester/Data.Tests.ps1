@@ -69,6 +69,25 @@ Describe 'Memory search, embeddings and the change feed' {
         $next.Seq | Should -Be $changes[1].Seq
         @(Watch-LoomcycleDocument -TimeoutSec 1).Count | Should -Be 0
     }
+
+    It 'takes a -TimeoutSec longer than a timer can run as no limit, and stops when asked' {
+        # [int]::MaxValue seconds is past what CancelAfter accepts (~24.8 days): it failed at once before.
+        $ps = [powershell]::Create()
+        try {
+            $manifest = Join-Path $script:RepoRoot 'out/Loomcycle/Loomcycle.psd1'
+            $null = $ps.AddScript("Import-Module '$manifest'; Connect-Loomcycle -BaseUrl '$($server.BaseUrl)'; Watch-LoomcycleMemory -TimeoutSec ([int]::MaxValue)")
+            $running = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 1500
+            # Count, not the collection itself: enumerating a stream of a running pipeline waits for it to end.
+            $running.IsCompleted | Should -BeFalse
+            $ps.Streams.Error.Count | Should -Be 0
+            $ps.Stop()
+            $ps.Streams.Error.Count | Should -Be 0
+        }
+        finally {
+            $ps.Dispose()
+        }
+    }
 }
 
 Describe 'Channels: publish and consume' {

@@ -41,7 +41,8 @@ namespace Loomcycle.PowerShell.Commands
         private async IAsyncEnumerable<MemoryChange> Read(LoomcycleConnection connection, [EnumeratorCancellation] CancellationToken token)
         {
             using var window = CancellationTokenSource.CreateLinkedTokenSource(token);
-            if (TimeoutSec is int seconds)
+            // A timer reaches ~24.8 days at most (int.MaxValue ms; CancelAfter throws beyond): a longer limit is no limit.
+            if (TimeoutSec is int seconds && seconds < int.MaxValue / 1000)
             {
                 window.CancelAfter(TimeSpan.FromSeconds(seconds));
             }
