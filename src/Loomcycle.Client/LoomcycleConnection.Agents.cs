@@ -26,10 +26,9 @@ namespace Loomcycle
         public async Task<CancelAgentResult> CancelAgentAsync(string agentId, string? reason = null, CancellationToken cancellationToken = default)
         {
             RoutePath route = new RoutePath("v1/agents").Identifier(agentId, "AgentId").Literal("cancel");
-            // The body, not the text: JSON writes each non-ASCII character as a six-byte escape, and the server drops a
-            // body over 1 KiB without a word (the run is cancelled "by api", the reason lost).
-            byte[]? body = reason is null || System.Text.Encoding.UTF8.GetByteCount(reason) > MaximumCancelBodyBytes ? null : RequestBodies.Object(w => w.WriteString("reason", reason));
-            if (reason is not null && (body is null || body.Length > MaximumCancelBodyBytes))
+            // The body, not the text: the server drops a body over 1 KiB without a word (cancelled "by api", the reason lost).
+            byte[]? body = reason is null ? null : RequestBodies.StringFieldWithin(MaximumCancelBodyBytes, "reason", reason);
+            if (reason is not null && body is null)
             {
                 throw new InvalidArgumentException("Reason is too long: the server reads at most 1 KiB of the cancel body, JSON escapes included.") { Target = agentId };
             }

@@ -29,13 +29,9 @@ namespace Loomcycle
                 throw new InvalidArgumentException("Text is required: the server refuses empty or blank input (422 text is required).") { Target = runId };
             }
 
-            // The body, not the text, is what the server caps: JSON writes each non-ASCII character (and < > & ' + ")
-            // as a six-byte escape, so 400 KB of Cyrillic is a body of over 1 MiB. The text alone over the cap needs no body.
-            byte[]? body = Encoding.UTF8.GetByteCount(text) > MaximumInputBodyBytes ? null : RequestBodies.Object(w => w.WriteString("text", text));
-            if (body is null || body.Length > MaximumInputBodyBytes)
-            {
-                throw new InvalidArgumentException($"Text is too long: the server reads at most 1 MiB of input, and this text makes a request body of {(body is null ? "more than that" : body.Length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " bytes")} (JSON writes each non-ASCII character as a six-byte escape).") { Target = runId };
-            }
+            // The body, not the text, is what the server caps: 400 KB of Cyrillic is a body of over 1 MiB.
+            byte[] body = RequestBodies.StringFieldWithin(MaximumInputBodyBytes, "text", text)
+                ?? throw new InvalidArgumentException("Text is too long: the server reads at most 1 MiB of input, and this text makes a longer request body (JSON writes each non-ASCII character as a six-byte escape).") { Target = runId };
 
             RunInputResult result = (await Reclassified(() => SendJsonAsync(
                 HttpMethod.Post, route, ApiArea.Run, () => JsonContent(body), Repeatability.NotIdempotent,

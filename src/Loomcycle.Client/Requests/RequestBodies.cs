@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 
 namespace Loomcycle
@@ -122,6 +123,22 @@ namespace Loomcycle
         });
 
         public static byte[] Object(Action<Utf8JsonWriter> body) => Write(body);
+
+        /// <summary>
+        /// A body of one string field, or null when it would be longer than <paramref name="maxBytes"/>: what a server cap
+        /// on the body holds is the JSON, where each non-ASCII character (and &lt; &gt; &amp; ' + ") is a six-byte escape.
+        /// A value whose UTF-8 alone is over the cap is not written at all.
+        /// </summary>
+        public static byte[]? StringFieldWithin(int maxBytes, string name, string value)
+        {
+            if (Encoding.UTF8.GetByteCount(value) > maxBytes)
+            {
+                return null;
+            }
+
+            byte[] body = Object(w => w.WriteString(name, value));
+            return body.Length > maxBytes ? null : body;
+        }
 
         private static void WriteInput(Utf8JsonWriter writer, RunInput input, out string? userBearer)
         {

@@ -41,11 +41,7 @@ namespace Loomcycle.PowerShell.Commands
         private async IAsyncEnumerable<MemoryChange> Read(LoomcycleConnection connection, [EnumeratorCancellation] CancellationToken token)
         {
             using var window = CancellationTokenSource.CreateLinkedTokenSource(token);
-            // A timer reaches ~24.8 days at most (int.MaxValue ms; CancelAfter throws beyond): a longer limit is no limit.
-            if (TimeoutSec is int seconds && seconds < int.MaxValue / 1000)
-            {
-                window.CancelAfter(TimeSpan.FromSeconds(seconds));
-            }
+            LiveStreams.CancelAfter(window, TimeoutSec);
 
             string feed = Feed;
             IAsyncEnumerator<MemoryChange> changes = connection.WatchChangesAsync(feed, Since, status => Report(feed, status), window.Token).GetAsyncEnumerator(window.Token);
