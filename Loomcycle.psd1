@@ -1,6 +1,6 @@
 @{
     # The module version lives here and only here; Directory.Build.props reads it for every assembly.
-    ModuleVersion        = '0.3.5'
+    ModuleVersion        = '0.3.6'
     # The edition picks its build here, with no script module: a script costs a cold process ~100 ms of parser and
     # compiler start-up (issue 15). Manifests may read $PSEdition (Windows PowerShell 5.1 included).
     RootModule           = if ($PSEdition -eq 'Core') { 'bin/Core/Loomcycle.PowerShell.dll' } else { 'bin/Desktop/Loomcycle.PowerShell.dll' }

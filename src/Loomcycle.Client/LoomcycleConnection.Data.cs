@@ -268,13 +268,21 @@ namespace Loomcycle
                         {
                             if (!await items.MoveNextAsync().ConfigureAwait(false))
                             {
-                                yield break;
+                                // The server ends a feed only when the client goes (memory_changes.go): an end from its side
+                                // (a restart, a proxy) is a broken watch, not a finished one.
+                                throw new LoomcycleConnectionException(
+                                    $"The {feed} change feed was closed by the server after seq {last}. Watch again with since = {last} to resume.", 0, null, null);
                             }
                         }
                         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is IOException || ex is HttpRequestException || ex is ObjectDisposedException))
                         {
                             throw new LoomcycleConnectionException(
                                 $"The {feed} change feed broke after seq {last}: {Redact(ex.Message)} Watch again with since = {last} to resume.", 0, null, null, ex);
+                        }
+                        catch (LoomcycleTimeoutException ex) when (!cancellationToken.IsCancellationRequested)
+                        {
+                            // Not even a keepalive within the idle timeout: the connection is dead, the feed can be resumed.
+                            throw new LoomcycleTimeoutException($"{ex.Message} The {feed} change feed went silent after seq {last}; watch again with since = {last} to resume.", 0, null, null, ex);
                         }
 
                         switch (items.Current.Data)

@@ -50,7 +50,9 @@ namespace Loomcycle
             RoutePath route = new RoutePath("v1/runs").Identifier(runId, "RunId").Literal("cancel");
             byte[]? body = reason is null ? null : RequestBodies.Object(w => w.WriteString("reason", reason));
             TurnCancelResult result = (await Reclassified(() => SendJsonAsync(
-                HttpMethod.Post, route, ApiArea.Run, body is null ? null : () => JsonContent(body), Repeatability.Idempotent,
+                // Not resent after a lost answer: a stop that reached the server parked the run, and the resend would come
+                // back as 409 not_mid_turn for a stop that worked.
+                HttpMethod.Post, route, ApiArea.Run, body is null ? null : () => JsonContent(body), Repeatability.NotIdempotent,
                 LiveJsonContext.Default.TurnCancelResult, cancellationToken), runId).ConfigureAwait(false))!;
             if (string.IsNullOrEmpty(result.RunId))
             {
@@ -162,7 +164,9 @@ namespace Loomcycle
             Transcript transcript = await GetTranscriptAsync(sessionId, cancellationToken).ConfigureAwait(false);
             TranscriptEvent[] rows = transcript.Events.Where(e => e.RunId == runId).OrderBy(e => e.Seq).ToArray();
             int ahead = rows.Count(e => e.Seq > fromSequence && e.Type == "awaiting_input");
-            TranscriptEvent? last = rows.LastOrDefault(e => e.Type != "system_prompt");
+            // A compaction of a parked run leaves it parked with no new awaiting_input (the loop re-parks silently): the
+            // compaction row says nothing about whether the run is parked, as the system prompt row says nothing.
+            TranscriptEvent? last = rows.LastOrDefault(e => e.Type != "system_prompt" && e.Type != "context_compaction");
             bool parkedNow = last is not null && last.Type == "awaiting_input";
             return parkedNow ? ahead : ahead + 1;
         }

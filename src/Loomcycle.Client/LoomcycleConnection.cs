@@ -75,6 +75,21 @@ namespace Loomcycle
         /// <summary>True when a bearer token is sent with every /v1 request. The token itself is never shown.</summary>
         public bool HasToken => _authorization is not null;
 
+        /// <summary>
+        /// True when <paramref name="other"/> calls the same server with the same token (or both with none), so the server
+        /// sees one principal in both: what one registers (a hook, by tenant, owner and name) the other replaces.
+        /// </summary>
+        public bool ActsAsSamePrincipal(LoomcycleConnection other)
+        {
+            if (other is null)
+            {
+                throw new ArgumentNullException(nameof(other));
+            }
+
+            return ReferenceEquals(this, other) ||
+                (BaseUri == other.BaseUri && string.Equals(_authorization?.Parameter, other._authorization?.Parameter, StringComparison.Ordinal));
+        }
+
         /// <summary>Where this connection came from: Connect-Loomcycle, the environment, or the built-in default.</summary>
         public string Source { get; set; } = "Explicit";
 

@@ -100,6 +100,90 @@ namespace Loomcycle.Client.Tests
             Assert.Equal("BadAnswer", Assert.Single(_listener.Errors).Reason);
         }
 
+        [Theory]
+        [InlineData("Closed", "PRE")]
+        [InlineData("CLOSED", "Pre")]
+        public async Task TheFailModeAndPhaseCountInAnyCase(string failMode, string phase)
+        {
+            // "Closed" once failed open here: the fail mode was compared with "closed" as given, and a throwing guard let the call through.
+            HookRoute route = _listener.AddRoute("o", "n", phase, failMode, TimeSpan.FromSeconds(5), (_, _) => throw new InvalidOperationException("kaput"));
+            Assert.Equal("closed", route.FailMode);
+            Assert.Equal("pre", route.Phase);
+
+            var (status, body) = await PostAsync(route.CallbackUri, PreCall);
+
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal("{\"deny\":{\"text\":\"tool_call denied: hook o/n failed (it threw an error)\",\"is_error\":true}}", body);
+        }
+
+        [Fact]
+        public void AnUnknownFailModeOrPhaseIsRefusedWhenTheRouteIsAdded()
+        {
+            ArgumentException failMode = Assert.Throws<ArgumentException>(() => _listener.AddRoute("o", "n", "pre", "shut", TimeSpan.FromSeconds(5), (_, _) => Task.FromResult<HookAnswer?>(null)));
+            Assert.Equal("failMode", failMode.ParamName);
+            Assert.Contains("'shut'", failMode.Message);
+            Assert.Equal("phase", Assert.Throws<ArgumentException>(() => _listener.AddRoute("o", "n", "during", null, TimeSpan.FromSeconds(5), (_, _) => Task.FromResult<HookAnswer?>(null))).ParamName);
+            Assert.Empty(_listener.Routes);
+        }
+
+        [Fact]
+        public async Task NonLatinTextIsAnsweredAsUtf8NotAsEscapes()
+        {
+            // 300 000 Cyrillic letters: 600 KB as UTF-8, 1.8 MB as \uXXXX escapes — past the 1 MiB the server reads.
+            string redacted = new string('д', 300_000);
+            HookRoute route = _listener.AddRoute("o", "n", "post", "closed", TimeSpan.FromSeconds(5), (_, _) => Task.FromResult<HookAnswer?>(new HookAnswer { ResultText = redacted }));
+
+            using HttpResponseMessage response = await Http.PostAsync(route.CallbackUri, new StringContent(PostCall, Encoding.UTF8, "application/json"));
+            byte[] body = await response.Content.ReadAsByteArrayAsync();
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(body.Length <= HookListener.MaxAnswerBytes, body.Length + " bytes");
+            using var answer = System.Text.Json.JsonDocument.Parse(body);
+            Assert.Equal(redacted, answer.RootElement.GetProperty("result").GetProperty("text").GetString());
+            Assert.Empty(_listener.Errors);
+        }
+
+        [Theory]
+        [InlineData("closed", HttpStatusCode.OK, "{\"result\":{\"text\":\"tool_result discarded: hook o/n failed (its answer was too large)\",\"is_error\":true}}")]
+        [InlineData("open", HttpStatusCode.NoContent, "")]
+        public async Task AnAnswerLongerThanTheServerReadsGetsTheFailModeAndIsRecorded(string failMode, HttpStatusCode expectedStatus, string expectedBody)
+        {
+            // The server would read only its first 1 MiB, fail to parse it and, under open, pass the unredacted result on
+            // while the listener believed it had answered.
+            HookRoute route = _listener.AddRoute("o", "n", "post", failMode, TimeSpan.FromSeconds(5), (_, _) =>
+                Task.FromResult<HookAnswer?>(new HookAnswer { ResultText = new string('x', HookListener.MaxAnswerBytes) }));
+
+            var (status, body) = await PostAsync(route.CallbackUri, PostCall);
+
+            Assert.Equal(expectedStatus, status);
+            Assert.Equal(expectedBody, body);
+            HookListenerError error = Assert.Single(_listener.Errors);
+            Assert.Equal("BadAnswer", error.Reason);
+            Assert.Contains("the server reads at most 1048576", error.Message);
+            Assert.Equal(1, route.Failures);
+        }
+
+        [Fact]
+        public async Task ACallTooLargeToTakeIsRefusedAndRecorded()
+        {
+            int handled = 0;
+            HookRoute route = _listener.AddRoute("o", "n", "post", "closed", TimeSpan.FromSeconds(5), (_, _) =>
+            {
+                Interlocked.Increment(ref handled);
+                return Task.FromResult<HookAnswer?>(null);
+            });
+            string huge = PostCall.Replace("\"out\"", "\"" + new string('o', HookListener.MaxBodyBytes) + "\"");
+
+            var (status, _) = await PostAsync(route.CallbackUri, huge);
+
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+            Assert.Equal(0, handled);
+            HookListenerError error = Assert.Single(_listener.Errors);
+            Assert.Equal("TooLarge", error.Reason);
+            Assert.Contains("refused (413)", error.Message);
+            Assert.Equal(0, route.Calls); // refused before it was read: not a call the handler answered
+        }
+
         [Fact]
         public async Task ChunkedBodiesAreRefusedAndKeepAliveConnectionsServeSeveralCalls()
         {

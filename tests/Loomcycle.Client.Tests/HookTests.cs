@@ -88,6 +88,35 @@ namespace Loomcycle.Client.Tests
             Assert.Empty(Server.Requests);
         }
 
+        [Theory]
+        [InlineData(new[] { "*Fetch" }, null, "Tools entry '*Fetch'")]
+        [InlineData(new[] { "Bash", "Web*Fetch*" }, null, "Tools entry 'Web*Fetch*'")]
+        [InlineData(null, new[] { "triage", "**" }, "Agents entry '**'")]
+        [InlineData(new[] { "" }, null, "Tools holds an empty name")]
+        public async Task RegisterHook_APatternTheServerCannotMatch_RefusedBeforeSending(string[]? tools, string[]? agents, string expected)
+        {
+            // The server matches exactly or by a trailing-'*' prefix only (hooks/registry.go globsMatch): '*Fetch' would be an
+            // exact name that matches nothing, and a closed guard would guard nothing.
+            var ex = await Assert.ThrowsAsync<InvalidArgumentException>(() => Connection.RegisterHookAsync(new RegisterHookRequest
+            {
+                Owner = "o", Name = "n", Phase = "pre", CallbackUrl = "https://c/h", Tools = tools, Agents = agents, FailMode = "closed",
+            }));
+            Assert.Contains(expected, ex.Message);
+            Assert.Empty(Server.Requests);
+        }
+
+        [Fact]
+        public async Task RegisterHook_ExactNamesAndTrailingStarPatterns_Sent()
+        {
+            Hook hook = await Connection.RegisterHookAsync(new RegisterHookRequest
+            {
+                Owner = "o", Name = "n", Phase = "pre", CallbackUrl = "https://c/h", Tools = new[] { "Bash", "Web*", "*" }, Agents = new[] { "triage" },
+            });
+
+            Assert.StartsWith("hook_", hook.Id);
+            JsonAssert.Equal("[\"Bash\",\"Web*\",\"*\"]", System.Text.Json.JsonDocument.Parse(SingleRequest().BodyText).RootElement.GetProperty("tools").GetRawText());
+        }
+
         [Fact]
         public async Task Case45_ListHooks_UnwrappedArray_NullListsStayNull()
         {

@@ -298,6 +298,40 @@ namespace Loomcycle.PowerShell.Tests
             Assert.Equal("Run the command again with -Since 7 to resume where the feed broke.", error.ErrorDetails.RecommendedAction);
         }
 
+        private const string FeedOpen = "{\"enabled\":true,\"since\":0,\"embedder\":{\"state\":\"absent\",\"calls\":0,\"failures\":0}}";
+
+        [Fact]
+        public void AFeedTheServerEndsIsABrokenWatchNotAFinishedOne()
+        {
+            // The server ends a feed only when the client leaves: an end from its side (a restart, a proxy) used to finish the
+            // watch as a success, and a scheduled sync job stopped without a word.
+            Server.Enqueue("GET", "/v1/_memory/changes", Faults.RawSse(
+                Faults.Frame("feed", FeedOpen),
+                Faults.Frame("change", "{\"seq\":9,\"type\":\"memory.set\",\"scope\":\"user\",\"scope_id\":\"u1\",\"key\":\"a\",\"at\":\"2026-12-07T00:00:00Z\"}")));
+
+            var result = _fixture.Session.Run("Watch-LoomcycleMemory -MaximumRetryCount 0");
+
+            Assert.Equal(9L, Assert.Single(result.Output).Prop("Seq"));
+            ErrorRecord error = result.AssertSingleError("LoomcycleConnection", "WatchLoomcycleMemoryCommand", ErrorCategory.ConnectionError, "memory");
+            Assert.Contains("closed by the server after seq 9", error.Exception.Message);
+            Assert.Equal("Run the command again with -Since 9 to resume where the feed broke.", error.ErrorDetails.RecommendedAction);
+        }
+
+        [Fact]
+        public void AFeedThatGoesSilentAdvisesSinceToo()
+        {
+            var never = new TaskCompletionSource<bool>();
+            Server.Enqueue("GET", "/v1/_document/changes", Faults.HoldOpen(new[] { Faults.Frame("feed", FeedOpen) }, never.Task));
+
+            var result = _fixture.Session.Run(
+                $"$quick = Connect-Loomcycle -BaseUrl '{Server.BaseUri}' -StreamIdleTimeoutSec 1 -PassThru -NoDefault; Watch-LoomcycleDocument -Since 4 -Connection $quick -MaximumRetryCount 0");
+
+            never.SetResult(true);
+            ErrorRecord error = result.AssertSingleError("LoomcycleTimeout", "WatchLoomcycleDocumentCommand", ErrorCategory.OperationTimeout, "document");
+            Assert.Contains("went silent after seq 4", error.Exception.Message);
+            Assert.Equal("Run the command again with -Since 4 to resume where the feed broke.", error.ErrorDetails.RecommendedAction);
+        }
+
         [Fact]
         public void AFeedWithoutAStoreIsUnavailable()
         {

@@ -161,6 +161,14 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void StatusesInAnyCaseAreWatched()
+        {
+            // -Status Failed bound (ValidateSet ignores case) and was then refused by the engine's case-sensitive check.
+            var result = _fixture.Session.Run("Watch-LoomcycleAgent u3 -Status Failed, COMPLETED -TimeoutSec 1; 'after'").ThrowIfErrors();
+            Assert.Equal("after", Assert.Single(result.Output).ToString());
+        }
+
+        [Fact]
         public void TimeoutSecEndsTheWatchQuietly()
         {
             var result = _fixture.Session.Run("Watch-LoomcycleAgent u3 -TimeoutSec 1; 'after'").ThrowIfErrors();

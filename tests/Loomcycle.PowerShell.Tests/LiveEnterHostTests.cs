@@ -90,6 +90,33 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void ARunCompactedWhileParkedIsReEnteredAndTheConversationGoesOn()
+        {
+            // A compaction leaves the run parked with no new awaiting_input: re-entering once waited for it forever.
+            var host = new ScriptedHost("after the summary", "exit");
+            using Runspace runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
+            runspace.Open();
+            using var ps = System.Management.Automation.PowerShell.Create();
+            ps.Runspace = runspace;
+            ps.AddScript($"Import-Module '{PowerShellSession.ModuleManifest}' -ErrorAction Stop; Connect-Loomcycle -BaseUrl '{_fixture.Server.BaseUri}'; " +
+                "$r = Invoke-LoomcycleRun -Agent echo -Prompt 'first' -UserId u1 -Interactive -AsResult; " +
+                "Send-LoomcycleInput $r.RunId 'second'; Receive-LoomcycleRun $r.RunId | Out-Null; " +
+                "if ((Compress-LoomcycleRun $r.RunId).Applied -ne 'live') { throw 'not compacted' }; Enter-LoomcycleRun -RunId $r.RunId");
+            IAsyncResult entering = ps.BeginInvoke();
+            bool returned = entering.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(30));
+            if (!returned)
+            {
+                ps.Stop();
+            }
+
+            Assert.True(returned, "Enter-LoomcycleRun still waits on a parked run");
+            Assert.Empty(ps.Streams.Error);
+            Assert.Equal(2, host.Ui.Prompts);
+            AgentRecord run = _fixture.Server.State.Agents.Last();
+            Assert.Equal(new[] { "first", "second", "after the summary" }, _fixture.Server.State.FindInteractive(run.RunId)!.Received);
+        }
+
+        [Fact]
         public void ARunThatParkedAndThenEndedIsShownAndNothingIsAsked()
         {
             var host = new ScriptedHost("never read");

@@ -117,6 +117,32 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void ReceiveReturnsFromARunCompactedWhileParked()
+        {
+            // The server re-parks a compacted run without a new awaiting_input (loop.go parkForOperatorTurn), so the run's
+            // last transcript row is the compaction: Receive took the run for mid-turn and waited for a park frame forever.
+            PSObject run = StartInteractive();
+            string runId = run.Str("RunId")!;
+            Run($"Send-LoomcycleInput -RunId {runId} -Text 'second turn'; Receive-LoomcycleRun -RunId {runId} | Out-Null").ThrowIfErrors(); // two turns: enough to compact
+            Assert.Equal("live", Assert.Single(Run($"Compress-LoomcycleRun -RunId {runId}").ThrowIfErrors().Output).Str("Applied"));
+            Assert.Equal("context_compaction", Server.State.FindSession(run.Str("SessionId")!)!.Events.Last().Type);
+
+            using System.Management.Automation.PowerShell ps = _fixture.Session.Create($"Receive-LoomcycleRun -RunId {runId}");
+            var output = new PSDataCollection<PSObject>();
+            IAsyncResult receiving = ps.BeginInvoke<PSObject, PSObject>(null, output);
+            bool returned = receiving.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(30));
+            if (!returned)
+            {
+                ps.Stop();
+            }
+
+            Assert.True(returned, "Receive-LoomcycleRun still waits on a parked run");
+            Assert.Empty(ps.Streams.Error);
+            Assert.Equal("awaiting_input", output.Last().Str("Type"));
+            Assert.Equal(2, output.Count(o => o.Str("Type") == "awaiting_input"));
+        }
+
+        [Fact]
         public void InputErrorsAreTyped()
         {
             PSObject run = StartInteractive();
@@ -379,6 +405,17 @@ namespace Loomcycle.PowerShell.Tests
             Server.Enqueue("POST", "/v1/_resident/r_res9/cancel", Faults.ResetConnection());
             Run("Stop-LoomcycleResidentAgent r_res9 -TurnOnly -Force -MaximumRetryCount 2 -RetryIntervalSec 1").ThrowIfErrors();
             Assert.Equal(2, Server.Wire().Count(w => w == "POST /v1/_resident/r_res9/cancel"));
+        }
+
+        [Fact]
+        public void ATurnStopIsNotResentAfterABrokenConnection()
+        {
+            // A stop that reached the server parked the run; sent again it would come back as 409 not_mid_turn, an error
+            // for a stop that worked. The connection error says the stop may have reached the server.
+            Server.Enqueue("POST", "/v1/runs/r_t9/cancel", Faults.ResetConnection());
+            Run("Stop-LoomcycleTurn -RunId r_t9 -MaximumRetryCount 2 -RetryIntervalSec 1")
+                .AssertSingleError("LoomcycleConnection", "StopLoomcycleTurnCommand", ErrorCategory.ConnectionError, "r_t9");
+            Assert.Equal(1, Server.Wire().Count(w => w == "POST /v1/runs/r_t9/cancel"));
         }
 
         [Fact]

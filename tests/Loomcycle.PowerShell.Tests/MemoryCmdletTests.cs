@@ -119,6 +119,16 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void AScopeInAnyCaseIsSentInTheServersCase()
+        {
+            // ValidateSet ignores case; the engine and the server take only lower case: -Scope User was refused after binding.
+            _fixture.Server.State.AddMemory("user", "u1", "prefs/theme", "1");
+            var result = _fixture.Session.Run("Get-LoomcycleMemory -Scope User -ScopeId u1 -Key prefs/theme").ThrowIfErrors();
+            Assert.Equal(new[] { "GET /v1/_memory/scopes/user/u1/keys/prefs%2Ftheme" }, _fixture.Server.Wire());
+            Assert.Equal("1", Assert.Single(result.Output).Str("Value"));
+        }
+
+        [Fact]
         public void ScopeIsAValidateSetAndBadLimitsFailBeforeSending()
         {
             var result = _fixture.Session.Run("Get-LoomcycleMemoryScopeId -Scope team; Get-LoomcycleMemory user u1 -Limit 1001; Get-LoomcycleMemory user '..'");

@@ -105,6 +105,37 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void TheClosedFailModeHoldsInAnyCase()
+        {
+            // -FailMode Closed (as PowerShell users write it) once reached the listener as "Closed" and failed open: the
+            // throwing guard let Bash run.
+            Run("Register-LoomcycleHook -Owner app -Name boom -Phase Pre -Tool Bash -FailMode Closed -ScriptBlock { param($call) throw 'database unreachable' }").ThrowIfErrors();
+
+            var result = Run("Invoke-LoomcycleRun -Agent hooked -Prompt go").ThrowIfErrors();
+
+            PSObject bash = ToolResults(result).Single(r => ToolName(r) == "Bash");
+            Assert.Equal("tool_call denied: hook app/boom failed (it threw an error)", bash.Str("Text"));
+            Assert.Equal(true, bash.Prop("IsError"));
+            JsonElement registered = JsonDocument.Parse(_fixture.Server.Requests.First(r => r.Method == "POST" && r.Path == "/v1/hooks").BodyText).RootElement;
+            Assert.Equal("pre", registered.GetProperty("phase").GetString());
+            Assert.Equal("closed", registered.GetProperty("fail_mode").GetString());
+            PSObject route = SingleRoute();
+            Assert.Equal("closed", route.Str("FailMode"));
+            Assert.Equal("pre", route.Str("Phase"));
+        }
+
+        [Fact]
+        public void APatternTheServerCannotMatchIsRefusedAndLeavesNoListener()
+        {
+            var result = Run("Register-LoomcycleHook -Owner app -Name guard -Phase pre -Tool '*Fetch' -FailMode closed -ScriptBlock { param($call) }");
+
+            ErrorRecord error = result.AssertSingleError("InvalidArgument", "RegisterLoomcycleHookCommand", ErrorCategory.InvalidArgument, "app/guard");
+            Assert.Contains("Tools entry '*Fetch'", error.Exception.Message);
+            Assert.Empty(_fixture.Server.Requests);
+            Assert.Empty(Run("Get-LoomcycleHookListener").Output);
+        }
+
+        [Fact]
         public void AThrowingScriptBlockWithTheOpenFailModeLetsTheCallThrough()
         {
             Run("Register-LoomcycleHook -Owner app -Name boom -Phase post -Tool Bash -ScriptBlock { param($call) throw 'oops' }").ThrowIfErrors();
@@ -183,6 +214,8 @@ namespace Loomcycle.PowerShell.Tests
             Assert.Equal(0L, listener.Prop("Calls"));
             Assert.Equal(5L, listener.Prop("Refused"));
             Assert.Equal(0L, SingleRoute().Prop("Calls"));
+            // The oversized call is kept among the errors: the server applied the fail mode to a call the script block never saw.
+            Assert.Equal("TooLarge", Assert.Single(ListenerErrors()).Str("Reason"));
 
             // The hook's own path still answers.
             using HttpResponseMessage ok = await Http.PostAsync(callback, new StringContent(PreCall("t1"), Encoding.UTF8, "application/json"));
@@ -294,6 +327,36 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void AHookOfTheSameNameRegisteredWithAnotherTokenIsAnotherHookAndKeepsItsRoute()
+        {
+            // The server replaces by (tenant, owner, name): an admin's global ops/guard and tenant acme's ops/guard are two
+            // hooks. Registering acme's once removed the admin's route, and the server's calls to it got 404.
+            _fixture.Server.State.AddBearer(new BearerRecord { Secret = "lct_admin_hooks_test_token_01", Name = "ops-admin", TenantId = "default", Subject = "ops", Scopes = new[] { "substrate:admin" }, Kind = "operator" });
+            _fixture.Server.State.AddBearer(new BearerRecord { Secret = "lct_tenant_hooks_test_token_2", Name = "acme-ops", TenantId = "acme", Subject = "ops", Scopes = new[] { "substrate:tenant" }, Kind = "operator" });
+            var variables = new System.Collections.Generic.Dictionary<string, object?> { ["adminSecret"] = Secure("lct_admin_hooks_test_token_01"), ["tenantSecret"] = Secure("lct_tenant_hooks_test_token_2") };
+
+            _fixture.Session.Run(
+                $"$admin = Connect-Loomcycle -BaseUrl '{_fixture.Server.BaseUri}' -Token $adminSecret -PassThru -NoDefault; " +
+                $"$acme = Connect-Loomcycle -BaseUrl '{_fixture.Server.BaseUri}' -Token $tenantSecret -PassThru -NoDefault; " +
+                "Register-LoomcycleHook -Connection $admin -Owner ops -Name guard -Phase pre -ScriptBlock { param($call) } | Out-Null; " +
+                "Register-LoomcycleHook -Connection $acme -Owner ops -Name guard -Phase pre -ScriptBlock { param($call) } | Out-Null; " +
+                "Register-LoomcycleHook -Connection $acme -Owner ops -Name guard -Phase pre -ScriptBlock { param($call) } | Out-Null", variables).ThrowIfErrors();
+
+            // The server holds two hooks (the global one, and acme's second registration that replaced its first) ...
+            Assert.Equal(new[] { "", "acme" }, _fixture.Server.State.Hooks.Select(h => h.Tenant).OrderBy(t => t, StringComparer.Ordinal));
+            // ... and the listener serves exactly those two.
+            Assert.Equal(_fixture.Server.State.Hooks.Select(h => h.Id).OrderBy(id => id, StringComparer.Ordinal),
+                Routes().Select(r => r.Str("HookId")).OrderBy(id => id, StringComparer.Ordinal));
+        }
+
+        private static System.Security.SecureString Secure(string text)
+        {
+            var secure = new System.Security.SecureString();
+            foreach (char c in text) secure.AppendChar(c);
+            return secure;
+        }
+
+        [Fact]
         public void ArgumentListReachesTheScriptBlockAndTheCallersVariablesDoNot()
         {
             Run("$secret = 'caller'; Register-LoomcycleHook -Owner app -Name args -Phase post -Tool Bash -ArgumentList 'given', 2 -ScriptBlock { param($call, $word, $n) @{ Result = \"$word $n [$secret]\" } }").ThrowIfErrors();
@@ -343,6 +406,19 @@ namespace Loomcycle.PowerShell.Tests
             var result = Run("Register-LoomcycleHook -Owner app -Name wide -Phase pre -ListenAddress 0.0.0.0 -ScriptBlock { param($call) }").ThrowIfErrors();
             Assert.Contains(result.Warnings, w => w.Contains("accepts calls from other machines", StringComparison.Ordinal));
             Assert.Equal(IPAddress.Any, Run("Get-LoomcycleHookListener").Output.Single().Prop("ListenAddress"));
+        }
+
+        [Fact]
+        public void ALoopbackListenerForAServerOnAnotherMachineWarns()
+        {
+            // 192.0.2.1 (TEST-NET-1) stands for a remote server: it would call its own 127.0.0.1, and every call would fail.
+            var result = Run("$remote = Connect-Loomcycle -BaseUrl 'http://192.0.2.1:9/' -ConnectTimeoutSec 1 -PassThru -NoDefault; " +
+                "Register-LoomcycleHook -Connection $remote -Owner app -Name far -Phase pre -MaximumRetryCount 0 -ScriptBlock { param($call) }");
+            Assert.Contains(result.Warnings, w => w.Contains("the server at 192.0.2.1 is not on this machine", StringComparison.Ordinal));
+            Assert.Single(result.AllErrors); // and the registration itself fails: nothing answers there
+
+            var local = Run("Register-LoomcycleHook -Owner app -Name near -Phase pre -ScriptBlock { param($call) }").ThrowIfErrors();
+            Assert.Empty(local.Warnings);
         }
 
         [Fact]

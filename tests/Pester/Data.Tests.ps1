@@ -37,6 +37,13 @@ Describe 'Memory writes' {
         }
     }
 
+    It 'takes a scope in any case, as PowerShell users type it' {
+        # ValidateSet ignores case; the server knows only 'user'. -Scope User used to be refused after binding.
+        Set-LoomcycleMemory -Scope User -ScopeId u9 -Key casing -Value 1
+        (Get-LoomcycleMemory -Scope USER -ScopeId u9 -Key casing).Value | Should -Be '1'
+        (Get-LoomcycleMemory -Scope user -ScopeId u9 -Key casing).Scope | Should -Be 'user'
+    }
+
     It 'deletes rows from the pipeline' {
         Get-LoomcycleMemory -Scope agent -ScopeId planner -Limit 1000 -Connection $b | Remove-LoomcycleMemory -Connection $b -Force
         @(Get-LoomcycleMemory -Scope agent -ScopeId planner -Connection $b).Count | Should -Be 0

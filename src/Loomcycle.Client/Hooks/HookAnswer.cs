@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Loomcycle.Hooks
@@ -37,7 +38,9 @@ namespace Loomcycle.Hooks
         public byte[] ToJson(string phase)
         {
             using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream))
+            // Text as UTF-8, not \uXXXX: the server reads at most 1 MiB of an answer, and escaping would triple the size of
+            // non-Latin text (a redacted tool result). The body goes to the server, never into HTML.
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 writer.WriteStartObject();
                 if (string.Equals(phase, "post", StringComparison.Ordinal))

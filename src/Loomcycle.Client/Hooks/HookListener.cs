@@ -24,6 +24,9 @@ namespace Loomcycle.Hooks
         /// <summary>The largest call body accepted (the server's own cap on hook bodies).</summary>
         public const int MaxBodyBytes = 1 << 20;
 
+        /// <summary>The most of an answer the server reads (spec §13.4); a longer one is answered by the fail mode.</summary>
+        public const int MaxAnswerBytes = 1 << 20;
+
         /// <summary>How many failures <see cref="Errors"/> keeps (the newest).</summary>
         public const int MaxErrors = 100;
 
@@ -93,10 +96,29 @@ namespace Loomcycle.Hooks
                 throw new InvalidOperationException("The hook listener has been stopped.");
             }
 
+            // The route's fail mode decides what a failing handler answers: "Closed" must deny as "closed" does, never pass.
+            string routePhase = OneOf(phase, nameof(phase), "pre", "post");
+            string routeFailMode = string.IsNullOrEmpty(failMode) ? "open" : OneOf(failMode!, nameof(failMode), "open", "closed");
             string path = "/hooks/" + RandomToken();
-            var route = new HookRoute(path, new Uri(BaseUri, path.Substring(1)), owner, name, phase, string.IsNullOrEmpty(failMode) ? "open" : failMode!, timeout, handler);
+            var route = new HookRoute(path, new Uri(BaseUri, path.Substring(1)), owner, name, routePhase, routeFailMode, timeout, handler);
             _routes[path] = route;
             return route;
+        }
+
+        /// <summary><paramref name="value"/> as <paramref name="first"/> or <paramref name="second"/>, in any case.</summary>
+        private static string OneOf(string value, string parameter, string first, string second)
+        {
+            if (string.Equals(value, first, StringComparison.OrdinalIgnoreCase))
+            {
+                return first;
+            }
+
+            if (string.Equals(value, second, StringComparison.OrdinalIgnoreCase))
+            {
+                return second;
+            }
+
+            throw new ArgumentException($"Must be '{first}' or '{second}', not '{value}'.", parameter);
         }
 
         /// <summary>Stops serving <paramref name="route"/>; its path then gets 404.</summary>
@@ -217,6 +239,9 @@ namespace Loomcycle.Hooks
 
                     if (request.ContentLength > MaxBodyBytes)
                     {
+                        // The server applies the fail mode to a refused call itself; the handler never saw it, so say so.
+                        Record(route, "TooLarge", "The call was " + request.ContentLength.ToString(CultureInfo.InvariantCulture) +
+                            " bytes, over the listener's " + MaxBodyBytes.ToString(CultureInfo.InvariantCulture) + "; it was refused (413) and the server applied the fail mode.", null, string.Empty);
                         await RefuseAsync(stream, 413, "request body too large").ConfigureAwait(false);
                         return;
                     }
@@ -356,23 +381,30 @@ namespace Loomcycle.Hooks
 
             try
             {
-                return (200, answer.ToJson(route.Phase));
+                byte[] json = answer.ToJson(route.Phase);
+                if (json.Length <= MaxAnswerBytes)
+                {
+                    return (200, json);
+                }
+
+                // The server reads only the first 1 MiB: the rest would be cut off, and a cut answer counts as an error there,
+                // which under open passes the tool's original result — unredacted. Answer by the fail mode here, and say so.
+                answer = Fail(route, "BadAnswer", "its answer was too large", "The answer is " + json.Length.ToString(CultureInfo.InvariantCulture) +
+                    " bytes of JSON; the server reads at most " + MaxAnswerBytes.ToString(CultureInfo.InvariantCulture) + ".", null, call.ToolName);
             }
             catch (Exception ex) when (ex is System.Text.Json.JsonException || ex is ArgumentException)
             {
                 answer = Fail(route, "BadAnswer", "its answer was not valid", ex.Message, ex, call.ToolName);
-                return answer is null ? (204, null) : (200, answer.ToJson(route.Phase));
             }
+
+            return answer is null ? (204, null) : (200, answer.ToJson(route.Phase));
         }
 
         /// <summary>Records the failure and gives the fail mode's answer: nothing (open) or a refusal naming the hook (closed).</summary>
         private HookAnswer? Fail(HookRoute route, string reason, string shortText, string message, Exception? exception, string toolName)
         {
             route.CountFailure();
-            _errors.Enqueue(new HookListenerError(route, reason, message, exception, toolName));
-            while (_errors.Count > MaxErrors && _errors.TryDequeue(out _))
-            {
-            }
+            Record(route, reason, message, exception, toolName);
 
             if (!string.Equals(route.FailMode, "closed", StringComparison.Ordinal))
             {
@@ -383,6 +415,15 @@ namespace Loomcycle.Hooks
                 ? "tool_result discarded: hook " + route.Owner + "/" + route.Name + " failed (" + shortText + ")"
                 : "tool_call denied: hook " + route.Owner + "/" + route.Name + " failed (" + shortText + ")";
             return HookAnswer.Refuse(route.Phase, text);
+        }
+
+        /// <summary>Keeps the failure in <see cref="Errors"/> (the newest <see cref="MaxErrors"/>).</summary>
+        private void Record(HookRoute route, string reason, string message, Exception? exception, string toolName)
+        {
+            _errors.Enqueue(new HookListenerError(route, reason, message, exception, toolName));
+            while (_errors.Count > MaxErrors && _errors.TryDequeue(out _))
+            {
+            }
         }
 
         private async Task RefuseAsync(NetworkStream stream, int status, string text, string extraHeaders = "")

@@ -99,6 +99,9 @@ namespace Loomcycle
                 throw new InvalidArgumentException($"TimeoutMs must be between 0 and 60000, not {timeout}.");
             }
 
+            CheckHookPatterns("Agents", request.Agents);
+            CheckHookPatterns("Tools", request.Tools);
+
             return Write(writer =>
             {
                 writer.WriteString("owner", request.Owner);
@@ -113,6 +116,33 @@ namespace Loomcycle
                     writer.WriteNumber("timeout_ms", ms);
                 }
             });
+        }
+
+        /// <summary>
+        /// The server matches a hook's agent and tool names exactly or, with one trailing '*', by prefix (no other
+        /// wildcard): '*Fetch' or 'Web*Fetch' would be taken as exact names and match nothing, so a guard would guard nothing.
+        /// </summary>
+        private static void CheckHookPatterns(string field, IReadOnlyList<string>? patterns)
+        {
+            if (patterns is null)
+            {
+                return;
+            }
+
+            foreach (string? pattern in patterns)
+            {
+                if (string.IsNullOrEmpty(pattern))
+                {
+                    throw new InvalidArgumentException($"{field} holds an empty name, which matches nothing.");
+                }
+
+                int star = pattern!.IndexOf('*');
+                if (star >= 0 && star != pattern.Length - 1)
+                {
+                    throw new InvalidArgumentException(
+                        $"{field} entry '{pattern}' has a '*' that is not at its end. The server matches a name exactly or, with a trailing '*', by its prefix: this pattern would match nothing.");
+                }
+            }
         }
 
         public static byte[] ResolveInterrupt(string answer, string? resolvedBy, string? kind) => Write(writer =>

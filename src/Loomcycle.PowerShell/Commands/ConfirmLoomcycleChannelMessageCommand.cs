@@ -7,7 +7,10 @@ namespace Loomcycle.PowerShell.Commands
     /// Calls POST /v1/_channels/{name}/ack (or the per-user route with -UserId). Pipe the last message of a processed
     /// batch (from Receive-LoomcycleChannelMessage -Peek): Channel, Cursor and UserId bind by property name. Cursors
     /// only move forward; a cursor behind the committed one fails with ChannelCursorRegression (a consumer that
-    /// restarts and confirms an older batch again can ignore it). Writes nothing.
+    /// restarts and confirms an older batch again can ignore it). Writes nothing. Only the batch's last message carries
+    /// the server's own cursor; an earlier message's is built from its publish time, which is its place in the channel
+    /// unless it was published with a delivery time (the server does not return that): after delayed messages, confirm by
+    /// the batch's last message.
     /// </remarks>
     /// <example>
     /// <code>$batch | Select-Object -Last 1 | Confirm-LoomcycleChannelMessage</code>

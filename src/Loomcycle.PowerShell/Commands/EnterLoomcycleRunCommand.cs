@@ -100,8 +100,11 @@ namespace Loomcycle.PowerShell.Commands
                 }
 
                 // Parked only if the last event says so: a replay of a run that parked and then went on (and ended) holds
-                // earlier awaiting_input events.
-                parked = ev.Type == "awaiting_input";
+                // earlier awaiting_input events. A compaction of a parked run leaves it parked (no new awaiting_input).
+                if (ev.Type != "context_compaction")
+                {
+                    parked = ev.Type == "awaiting_input";
+                }
 
                 if (ev.Type != "steer")
                 {

@@ -42,6 +42,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>self, user, tenant or global (admin).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateSet("self", "user", "tenant", "global")]
+        [LowerCase]
         public string? Scope { get; set; }
 
         /// <summary>Replaces an existing file.</summary>

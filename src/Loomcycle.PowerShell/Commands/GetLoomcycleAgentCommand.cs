@@ -37,6 +37,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>Which runs to list: running (the server's default), completed, failed, cancelled or all.</summary>
         [Parameter(ParameterSetName = ByUserSet)]
         [ValidateSet("running", "completed", "failed", "cancelled", "all")]
+        [LowerCase]
         public string? Status { get; set; }
 
         protected override void ProcessRecord()

@@ -41,6 +41,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>self, user, tenant or global (admin).</summary>
         [Parameter]
         [ValidateSet("self", "user", "tenant", "global")]
+        [LowerCase]
         public string? Scope { get; set; }
 
         /// <summary>Lists pinned chats only.</summary>

@@ -37,6 +37,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>Which interrupts: pending, resolved, timed_out, cancelled, declined or all.</summary>
         [Parameter]
         [ValidateSet("pending", "resolved", "timed_out", "cancelled", "declined", "all")]
+        [LowerCase]
         public string? Status { get; set; }
 
         protected override void ProcessRecord()

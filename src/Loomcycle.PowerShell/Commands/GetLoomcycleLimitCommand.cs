@@ -19,6 +19,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>Only budgets of this scope.</summary>
         [Parameter(Position = 0)]
         [ValidateSet("operator", "tenant", "user")]
+        [LowerCase]
         public string? Scope { get; set; }
 
         /// <summary>Only the budget of this user (subject).</summary>

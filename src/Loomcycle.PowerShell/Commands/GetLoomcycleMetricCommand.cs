@@ -31,6 +31,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>The summary period: 1h (default), 24h or 7d.</summary>
         [Parameter(Position = 0, ParameterSetName = SummarySet)]
         [ValidateSet("1h", "24h", "7d")]
+        [LowerCase]
         public string? Period { get; set; }
 
         /// <summary>Writes the raw samples taken at or after this time.</summary>

@@ -27,6 +27,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>What to group by: tenant, user, provider, model, source (server default: tenant, source).</summary>
         [Parameter(Position = 0)]
         [ValidateSet("tenant", "user", "provider", "model", "source")]
+        [LowerCase]
         public string[]? GroupBy { get; set; }
 
         /// <summary>The first day or moment to count (inclusive).</summary>

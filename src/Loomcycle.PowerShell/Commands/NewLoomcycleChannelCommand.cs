@@ -32,11 +32,13 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>global (the default; admin only), tenant, user or agent.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateSet("global", "tenant", "user", "agent")]
+        [LowerCase]
         public string? Scope { get; set; }
 
         /// <summary>queue (the default) or topic.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateSet("queue", "topic")]
+        [LowerCase]
         public string? Semantic { get; set; }
 
         /// <summary>Seconds a message lives unless the publisher says otherwise (0 = forever).</summary>

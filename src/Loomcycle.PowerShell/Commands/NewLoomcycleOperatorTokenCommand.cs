@@ -36,6 +36,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>The scopes (default substrate:admin).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateSet("substrate:admin", "substrate:tenant", "substrate:user", "runs:create", "runs:read", "channel:publish", "channel:read")]
+        [LowerCase]
         public string[]? Scope { get; set; }
 
         /// <summary>Also puts the secret in PlainTextToken as text.</summary>

@@ -34,6 +34,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>tenant (default): sees the tenant's agents and data; isolated: only its own.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateSet("tenant", "isolated")]
+        [LowerCase]
         public string? AccessMode { get; set; }
 
         /// <summary>Creates the user disabled: it cannot get tokens until Set-LoomcycleUser -Status active.</summary>

@@ -67,6 +67,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>pre (before the tool runs; may deny it or rewrite its input) or post (after it ran; may replace its result).</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ValidateSet("pre", "post")]
+        [LowerCase]
         public string Phase { get; set; } = string.Empty;
 
         /// <summary>The URL the server POSTs each matching tool call to.</summary>
@@ -117,6 +118,7 @@ namespace Loomcycle.PowerShell.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [AllowNull]
         [AllowEmptyString]
+        [LowerCase]
         [ArgumentCompleter(typeof(FailModeCompleter))]
         public string? FailMode { get; set; }
 
@@ -136,7 +138,7 @@ namespace Loomcycle.PowerShell.Commands
         protected override void ProcessRecord()
         {
             string target = Owner + "/" + Name;
-            if (!string.IsNullOrEmpty(FailMode) && Array.IndexOf(FailModeCompleter.Values, FailMode!.ToLowerInvariant()) < 0)
+            if (!string.IsNullOrEmpty(FailMode) && Array.IndexOf(FailModeCompleter.Values, FailMode) < 0)
             {
                 WriteError(LoomcycleErrors.From(new InvalidArgumentException($"-FailMode must be open or closed, not '{FailMode}'."), target));
                 return;
@@ -163,7 +165,7 @@ namespace Loomcycle.PowerShell.Commands
             CallbackUrl = callbackUrl,
             Agents = Agent is { Length: > 0 } ? Agent : null,
             Tools = Tool is { Length: > 0 } ? Tool : null,
-            FailMode = string.IsNullOrEmpty(FailMode) ? null : FailMode!.ToLowerInvariant(),
+            FailMode = string.IsNullOrEmpty(FailMode) ? null : FailMode,
             TimeoutMs = TimeoutMilliseconds,
         };
 
@@ -194,6 +196,11 @@ namespace Loomcycle.PowerShell.Commands
             if (started && !listener.Listener.IsLoopback)
             {
                 WriteWarning($"The hook listener on {listener.Url} accepts calls from other machines. The server signs nothing: anyone who can reach it and learns a hook's path can call it. Prefer a firewall that only lets the loomcycle server in.");
+            }
+            else if (listener.Listener.IsLoopback && !connection.BaseUri.IsLoopback)
+            {
+                // The server would call its own loopback address: every call fails, and under closed every matching tool is denied.
+                WriteWarning($"The hook listener on {listener.Url} is reachable from this machine only, but the server at {connection.BaseUri.Host} is not on this machine: its calls will fail (the fail mode then applies). Give -ListenAddress an address the server can reach, or use a tunnel.");
             }
 
             int timeoutMs = TimeoutMilliseconds is not int ms || ms <= 0 ? 5000 : ms;

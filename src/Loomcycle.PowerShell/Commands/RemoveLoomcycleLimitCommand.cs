@@ -22,6 +22,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>operator (admin only), tenant or user.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateSet("operator", "tenant", "user")]
+        [LowerCase]
         public string Scope { get; set; } = string.Empty;
 
         /// <summary>The user's subject, for Scope user.</summary>

@@ -23,6 +23,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>The scope: agent, user or tenant.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateSet("agent", "user", "tenant")]
+        [LowerCase]
         public string Scope { get; set; } = string.Empty;
 
         /// <summary>The id within the scope.</summary>

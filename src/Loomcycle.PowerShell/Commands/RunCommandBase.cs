@@ -41,6 +41,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>keep or drop web search results outside the allowed hosts (used with -AllowedHost).</summary>
         [Parameter]
         [ValidateSet("keep", "drop")]
+        [LowerCase]
         public string? WebSearchFilter { get; set; }
 
         /// <summary>An id for the new run's agent (letters, digits, '_' and '-'); the server makes one up when omitted. Refused while a live run uses it.</summary>

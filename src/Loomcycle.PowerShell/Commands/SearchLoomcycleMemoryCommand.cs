@@ -29,6 +29,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>The scope: agent, user or tenant.</summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [ValidateSet("agent", "user", "tenant")]
+        [LowerCase]
         public string Scope { get; set; } = string.Empty;
 
         /// <summary>The id within the scope; required except for tenant.</summary>
@@ -44,6 +45,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>Searches only these kinds: facts, notes, documents.</summary>
         [Parameter]
         [ValidateSet("facts", "notes", "documents")]
+        [LowerCase]
         public string[]? Source { get; set; }
 
         protected override void ProcessRecord()

@@ -32,6 +32,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>queue or topic.</summary>
         [Parameter]
         [ValidateSet("queue", "topic")]
+        [LowerCase]
         public string? Semantic { get; set; }
 
         /// <summary>Seconds a message lives by default (0 = forever).</summary>

@@ -36,6 +36,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>self, user, tenant or global (admin).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateSet("self", "user", "tenant", "global")]
+        [LowerCase]
         public string? Scope { get; set; }
 
         /// <summary>Writes the chat after the change.</summary>

@@ -37,6 +37,7 @@ namespace Loomcycle.PowerShell.Commands
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = JsonSet)]
         [Parameter(ParameterSetName = EntrySet)]
         [ValidateSet("agent", "user", "tenant")]
+        [LowerCase]
         public string? Scope { get; set; }
 
         /// <summary>The id within the scope (an agent name, a user id; ignored by the server for tenant). With a piped entry, overrides the entry's scope id.</summary>

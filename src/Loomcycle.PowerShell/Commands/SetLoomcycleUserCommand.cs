@@ -35,11 +35,13 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>tenant: sees the tenant's agents and data; isolated: only its own.</summary>
         [Parameter]
         [ValidateSet("tenant", "isolated")]
+        [LowerCase]
         public string? AccessMode { get; set; }
 
         /// <summary>active or disabled. Disabling retires all of the user's delegated tokens.</summary>
         [Parameter]
         [ValidateSet("active", "disabled")]
+        [LowerCase]
         public string? Status { get; set; }
 
         /// <summary>Writes the updated user.</summary>

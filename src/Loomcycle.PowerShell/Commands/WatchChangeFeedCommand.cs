@@ -35,7 +35,7 @@ namespace Loomcycle.PowerShell.Commands
                     last = Math.Max(last, change.Seq);
                     WriteObject(change);
                 }),
-                ex => ex is LoomcycleConnectionException && _opened ? $"Run the command again with -Since {last} to resume where the feed broke." : null);
+                ex => (ex is LoomcycleConnectionException || ex is LoomcycleTimeoutException) && _opened ? $"Run the command again with -Since {last} to resume where the feed broke." : null);
         }
 
         private async IAsyncEnumerable<MemoryChange> Read(LoomcycleConnection connection, [EnumeratorCancellation] CancellationToken token)

@@ -36,6 +36,7 @@ namespace Loomcycle.PowerShell.Commands
         /// <summary>Only these statuses.</summary>
         [Parameter]
         [ValidateSet("running", "completed", "failed", "cancelled")]
+        [LowerCase]
         public string[]? Status { get; set; }
 
         /// <summary>Only runs of this agent definition (exact name).</summary>

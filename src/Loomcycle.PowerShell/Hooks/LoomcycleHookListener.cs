@@ -147,7 +147,11 @@ namespace Loomcycle.PowerShell
             }
         }
 
-        /// <summary>Stops serving routes the server replaced: the same owner and name registered again on the same server.</summary>
+        /// <summary>
+        /// Stops serving routes the server replaced: the same owner and name registered again on the same server by the same
+        /// principal. The server replaces by tenant, owner and name, so a hook of the same name registered with another token
+        /// (an admin's global hook, a tenant's own) is another hook and keeps its route.
+        /// </summary>
         internal static void ForgetReplaced(Runspace runspace, HookRoute current, LoomcycleConnection connection)
         {
             foreach (LoomcycleHookListener listener in List(runspace))
@@ -155,7 +159,7 @@ namespace Loomcycle.PowerShell
                 foreach (HookRoute route in listener.Hooks)
                 {
                     if (!ReferenceEquals(route, current) && route.Owner == current.Owner && route.Name == current.Name &&
-                        listener.RegisteredOn(route) is LoomcycleConnection other && other.BaseUri == connection.BaseUri)
+                        listener.RegisteredOn(route) is LoomcycleConnection other && other.ActsAsSamePrincipal(connection))
                     {
                         listener.Listener.RemoveRoute(route);
                     }

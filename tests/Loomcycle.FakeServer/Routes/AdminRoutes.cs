@@ -57,7 +57,7 @@ internal static class AdminRoutes
 
     // ---- principal and scope gates ----
 
-    private sealed record Principal(string Tenant, string Subject, string[] Scopes, bool Legacy, bool OpenMode, string? AccessMode)
+    internal sealed record Principal(string Tenant, string Subject, string[] Scopes, bool Legacy, bool OpenMode, string? AccessMode)
     {
         public bool IsAdmin => Scopes.Contains(Admin);
         public bool HasTenant => IsAdmin || Scopes.Contains(TenantScope);
@@ -65,7 +65,7 @@ internal static class AdminRoutes
         public bool IsMember => !HasTenant && AccessMode != "isolated" && (Scopes.Contains("runs:read") || Scopes.Contains("runs:create"));
     }
 
-    private static Principal Who(RequestContext rc)
+    internal static Principal Who(RequestContext rc)
     {
         string header = rc.Http.Request.Headers.Authorization.Count > 0 ? rc.Http.Request.Headers.Authorization[0] ?? "" : "";
         string secret = header.Length > 7 ? header[7..] : "";

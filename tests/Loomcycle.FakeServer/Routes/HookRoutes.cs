@@ -35,7 +35,7 @@ internal static class HookRoutes
                 FailMode = b.String("fail_mode") ?? "",
                 TimeoutMs = b.Int64("timeout_ms", "int"),
                 RegisteredAt = DateTimeOffset.UtcNow,
-                Tenant = "",
+                Tenant = GlobalOrTenant(rc),
             };
         }
         catch (GoDecodeException e)
@@ -60,6 +60,16 @@ internal static class HookRoutes
         hook.Id = "";
         HookRecord stored = rc.State.AddHook(hook);
         return Responses.JsonAsync(rc.Http, 200, new JsonObject { ["id"] = stored.Id });
+    }
+
+    /// <summary>
+    /// NEW: a hook's tenant comes from the principal; admin, legacy and open mode register a global hook (tenant "").
+    /// Re-registering replaces by (tenant, owner, name), so one name can be a global hook and a tenant's at once.
+    /// </summary>
+    private static string GlobalOrTenant(RequestContext rc)
+    {
+        AdminRoutes.Principal p = AdminRoutes.Who(rc);
+        return !rc.NewServer || p.IsAdmin || p.Legacy || p.OpenMode ? "" : p.Tenant;
     }
 
     private static Task ListAsync(RequestContext rc)
