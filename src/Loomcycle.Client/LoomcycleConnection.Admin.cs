@@ -187,6 +187,20 @@ namespace Loomcycle
                 throw new InvalidArgumentException($"GraceSec must not be negative, not {g}.");
             }
 
+            if (defId is not null)
+            {
+                // The server rotates any row by def_id and sets its retirement to now + grace: a retired (perhaps leaked)
+                // token would work again, and one already replaced would be replaced a second time.
+                OperatorToken prior = await GetOperatorTokenAsync(defId, cancellationToken).ConfigureAwait(false);
+                if (prior.RetiredAt is DateTimeOffset retiredAt)
+                {
+                    string when = retiredAt.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture);
+                    throw new InvalidArgumentException(
+                        $"Operator token {defId} ('{prior.Name}') {(retiredAt <= DateTimeOffset.UtcNow ? "was retired at " + when : "was replaced and retires at " + when)}: rotating it would make it valid again. Rotate the name's current token instead (name '{prior.Name}').")
+                    { Target = defId };
+                }
+            }
+
             OperatorToken token = await OperatorTokenOpAsync("rotate", w =>
             {
                 WriteIfSet(w, "name", name);

@@ -61,13 +61,15 @@ namespace Loomcycle
         /// <summary>DELETE /v1/_channels/{name} (204). Yaml-declared channels are refused (409).</summary>
         public async Task DeleteChannelAsync(string name, CancellationToken cancellationToken = default)
         {
-            await SendJsonAsync<Channel>(HttpMethod.Delete, ChannelRoute(name), ApiArea.Channel, null, Repeatability.Idempotent, null, cancellationToken).ConfigureAwait(false);
+            // Not resent after a lost answer: a delete that arrived would come back as 404 channel_not_found.
+            await SendJsonAsync<Channel>(HttpMethod.Delete, ChannelRoute(name), ApiArea.Channel, null, Repeatability.NotIdempotent, null, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>POST /v1/_channels/{name}/purge: drops every buffered message; returns how many.</summary>
         public async Task<int> PurgeChannelAsync(string name, CancellationToken cancellationToken = default)
         {
-            ChannelPurgeEnvelope result = (await SendJsonAsync(HttpMethod.Post, ChannelRoute(name).Literal("purge"), ApiArea.Channel, null, Repeatability.Idempotent, DataJsonContext.Default.ChannelPurgeEnvelope, cancellationToken).ConfigureAwait(false))!;
+            // Not resent after a lost answer: a second purge would drop messages published since the first.
+            ChannelPurgeEnvelope result = (await SendJsonAsync(HttpMethod.Post, ChannelRoute(name).Literal("purge"), ApiArea.Channel, null, Repeatability.NotIdempotent, DataJsonContext.Default.ChannelPurgeEnvelope, cancellationToken).ConfigureAwait(false))!;
             return result.Purged;
         }
 

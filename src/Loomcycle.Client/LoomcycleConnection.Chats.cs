@@ -17,7 +17,10 @@ namespace Loomcycle
 
         /// <summary>
         /// POST /v1/_history op=list (or op=search with <paramref name="search"/>, a title match): every chat of the scope,
-        /// newest activity first, read in pages of 500 as the caller enumerates.
+        /// newest activity first, read in pages of 500. Every page is read before the first chat is yielded: the listing is
+        /// ordered by activity and paged by offset, so a consumer that archives, unpins or writes to chats as they come
+        /// (<c>Get-LoomcycleChat | Set-LoomcycleChat -Archived $true</c>) would otherwise shift later pages and skip chats.
+        /// A chat that moves between pages while they are read comes once.
         /// </summary>
         public async IAsyncEnumerable<Chat> ListChatsAsync(string? scope = null, string? search = null, bool pinnedOnly = false, bool includeArchived = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
@@ -27,6 +30,8 @@ namespace Loomcycle
                 throw new InvalidArgumentException("The search text must not be empty.");
             }
 
+            var listed = new List<Chat>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             int offset = 0;
             while (true)
             {
@@ -57,14 +62,22 @@ namespace Loomcycle
                 foreach (Chat chat in chats)
                 {
                     chat.Scope = page.Scope ?? scope;
-                    yield return chat;
+                    if (seen.Add(chat.SessionId))
+                    {
+                        listed.Add(chat);
+                    }
                 }
 
                 offset += chats.Length;
                 if (chats.Length == 0 || offset >= page.Total)
                 {
-                    yield break;
+                    break;
                 }
+            }
+
+            foreach (Chat chat in listed)
+            {
+                yield return chat;
             }
         }
 

@@ -229,7 +229,8 @@ namespace Loomcycle
             DefinitionKinds.RequireDelete(kind, purge);
             RequireText(name, "Name");
             byte[] body = RequestBodies.Object(w => { w.WriteString("op", purge ? "purge" : "delete"); w.WriteString("name", name); });
-            DefinitionChange change = await ToolAsync(kind, body, true, DefinitionsJsonContext.Default.DefinitionChange, name, cancellationToken).ConfigureAwait(false);
+            // Not resent after a lost answer: a delete or purge that arrived would come back as "not found".
+            DefinitionChange change = await ToolAsync(kind, body, false, DefinitionsJsonContext.Default.DefinitionChange, name, cancellationToken).ConfigureAwait(false);
             change.Kind = kind;
             change.Name ??= name;
             return change;

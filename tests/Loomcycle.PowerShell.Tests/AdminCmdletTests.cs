@@ -231,6 +231,37 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void AnOperatorTokenMayKeepTheOperatorsProviderKey()
+        {
+            // providers:operator-key is in the server's scope catalog: a narrow token under LOOMCYCLE_OPERATOR_KEY_RESTRICTION needs it.
+            Run("New-LoomcycleOperatorToken -Name narrow -TenantId acme -Scope runs:create, providers:operator-key").ThrowIfErrors();
+            Assert.Equal("[\"runs:create\",\"providers:operator-key\"]", Server.Requests.Last().Json!.Value.GetProperty("scopes").GetRawText());
+        }
+
+        [Fact]
+        public void PipingEveryTokenOfANameRotatesOnlyTheCurrentOneAndRevivesNone()
+        {
+            // The server rotates any row by def_id and sets its retirement to now + grace: piping all of a name's tokens used
+            // to make each retired one valid again for a day, and mint a live secret per row.
+            Run("New-LoomcycleOperatorToken -Name ops -TenantId acme").ThrowIfErrors();
+            Run("Update-LoomcycleOperatorToken -Name ops -GraceSec 0").ThrowIfErrors();    // the first: retired at once
+            Run("Update-LoomcycleOperatorToken -Name ops -GraceSec 3600").ThrowIfErrors(); // the second: in its grace period
+            BearerRecord[] before = Server.State.Bearers.Where(b => b.Name == "ops").ToArray();
+            Server.ClearRequests();
+
+            var result = Run("Get-LoomcycleOperatorToken -Name ops | Update-LoomcycleOperatorToken");
+
+            Assert.Equal(before[2].DefId, Assert.Single(result.Output).Str("RotatedFrom"));
+            ErrorRecord[] errors = result.AllErrors.ToArray();
+            Assert.Equal(2, errors.Length);
+            CmdletTestHelpers.AssertError(errors.Single(e => Equals(e.TargetObject, before[0].DefId)), "InvalidArgument", "UpdateLoomcycleOperatorTokenCommand", ErrorCategory.InvalidArgument, before[0].DefId);
+            Assert.Contains("was retired at", errors.Single(e => Equals(e.TargetObject, before[0].DefId)).Exception.Message);
+            Assert.Contains("was replaced and retires at", errors.Single(e => Equals(e.TargetObject, before[1].DefId)).Exception.Message);
+            Assert.Single(Server.Requests, r => r.BodyText.Contains("\"op\":\"rotate\"", StringComparison.Ordinal));
+            Assert.False(before[0].IsActive(DateTimeOffset.UtcNow)); // still retired
+        }
+
+        [Fact]
         public void RetiringTheLastAdminTokenIsATypedExplainedError()
         {
             Server.State.LegacyAdminFallback = false;
@@ -275,14 +306,14 @@ namespace Loomcycle.PowerShell.Tests
             Server.State.AddLimit(new LimitRecord { Scope = "user", ScopeId = "alice", SoftLimit = 800, HardLimit = 1000 });
             Run("Set-LoomcycleLimit -Scope user -ScopeId alice -HardLimit 2000").ThrowIfErrors();
             Assert.Equal(new[] { "GET /v1/_limits", "PUT /v1/_limits" }, Server.Wire());
-            Assert.Equal("{\"scope\":\"user\",\"scope_id\":\"alice\",\"soft_limit\":800,\"hard_limit\":2000}", Server.Requests[1].BodyText);
+            Assert.Equal("{\"tenant_id\":\"default\",\"scope\":\"user\",\"scope_id\":\"alice\",\"soft_limit\":800,\"hard_limit\":2000}", Server.Requests[1].BodyText);
             LimitRecord row = Server.State.Limits.Single();
             Assert.Equal(800, row.SoftLimit);
             Assert.Equal(2000, row.HardLimit);
 
             Server.ClearRequests();
             var cleared = Run("Set-LoomcycleLimit -Scope user -ScopeId alice -SoftLimit $null -PassThru").ThrowIfErrors().Output.Single();
-            Assert.Equal("{\"scope\":\"user\",\"scope_id\":\"alice\",\"hard_limit\":2000}", Server.Requests[1].BodyText);
+            Assert.Equal("{\"tenant_id\":\"default\",\"scope\":\"user\",\"scope_id\":\"alice\",\"hard_limit\":2000}", Server.Requests[1].BodyText);
             Assert.Null(cleared.Prop("SoftLimit"));
 
             Server.ClearRequests();
@@ -293,6 +324,21 @@ namespace Loomcycle.PowerShell.Tests
             Server.ClearRequests();
             Run("Set-LoomcycleLimit -Scope user -ScopeId alice -HardLimit 1 -WhatIf").ThrowIfErrors();
             Assert.Equal(new[] { "GET /v1/_limits" }, Server.Wire());
+        }
+
+        [Fact]
+        public void SetLimitWritesTheBudgetWhereItReadIt()
+        {
+            // An admin token without -TenantId read acme's budget (every tenant is visible) and wrote the default tenant's:
+            // acme's stayed as it was, and a second budget appeared.
+            Server.State.AddLimit(new LimitRecord { TenantId = "acme", Scope = "user", ScopeId = "alice", SoftLimit = 800, HardLimit = 1000 });
+
+            Run("Set-LoomcycleLimit -Scope user -ScopeId alice -HardLimit 2000000").ThrowIfErrors();
+
+            Assert.Equal("{\"tenant_id\":\"acme\",\"scope\":\"user\",\"scope_id\":\"alice\",\"soft_limit\":800,\"hard_limit\":2000000}", Server.Requests.Last().BodyText);
+            LimitRecord row = Server.State.Limits.Single();
+            Assert.Equal("acme", row.TenantId);
+            Assert.Equal(2000000, row.HardLimit);
         }
 
         [Fact]
@@ -388,7 +434,11 @@ namespace Loomcycle.PowerShell.Tests
             for (int i = 1; i <= 7; i++) Server.State.AddAuditEvent(i % 2 == 0 ? "even" : "odd", $"{{\"n\":{i}}}");
             var all = Run("Get-LoomcycleAuditEvent -PageSize 3").ThrowIfErrors();
             Assert.Equal(new long[] { 7, 6, 5, 4, 3, 2, 1 }, all.Output.Select(o => (long)o.Prop("Seq")!));
-            Assert.Equal(new[] { "GET /v1/_events?limit=3&offset=0", "GET /v1/_events?limit=3&offset=3", "GET /v1/_events?limit=3&offset=6" }, Server.Wire());
+            string[] wire = Server.Wire().ToArray();
+            Assert.Equal("GET /v1/_events?limit=3&offset=0", wire[0]);
+            // Later pages hold the window at the first page's newest event (see below).
+            Assert.Equal(new[] { "GET /v1/_events?to=", "GET /v1/_events?to=" }, wire.Skip(1).Select(w => w.Substring(0, w.IndexOf('=') + 1)));
+            Assert.Equal(new[] { "&limit=3&offset=3", "&limit=3&offset=6" }, wire.Skip(1).Select(w => w.Substring(w.IndexOf('&'))));
             Assert.Equal("7", Run("(Get-LoomcycleAuditEvent -First 1).PayloadObject.n").ThrowIfErrors().Output.Single().ToString());
 
             Server.ClearRequests();
@@ -402,6 +452,19 @@ namespace Loomcycle.PowerShell.Tests
             _fixture.Session.Run("Import-Module -Assembly $a", new Dictionary<string, object?> { ["a"] = typeof(FaultTests.SelectFirstTestCommand).Assembly }).ThrowIfErrors();
             Run("Get-LoomcycleAuditEvent -PageSize 2 | Select-FirstTest -Type odd -First 1").ThrowIfErrors();
             Assert.Single(Server.Requests);
+        }
+
+        [Fact]
+        public void EventsWrittenWhileTheLogIsPagedAreNeitherRepeatedNorSkipped()
+        {
+            // Newest first, by offset: an event written between two pages used to push the next page down by one, so the
+            // first page's last event came out twice.
+            for (int i = 1; i <= 7; i++) Server.State.AddAuditEvent("step", $"{{\"n\":{i}}}");
+            var result = _fixture.Session.Run(
+                "$added = $false; Get-LoomcycleAuditEvent -PageSize 2 | ForEach-Object { $_; if (-not $added) { $added = $true; $null = $state.AddAuditEvent('late', '{\"n\":99}') } }",
+                new Dictionary<string, object?> { ["state"] = Server.State }).ThrowIfErrors();
+
+            Assert.Equal(new long[] { 7, 6, 5, 4, 3, 2, 1 }, result.Output.Select(o => (long)o.Prop("Seq")!));
         }
 
         [Fact]

@@ -28,6 +28,17 @@ namespace Loomcycle.PowerShell.Tests
         private FakeLoomcycleServer Server => _fixture.Server;
 
         [Fact]
+        public void ADeleteOrPurgeIsNotResentAfterABrokenConnection()
+        {
+            // Resent, a delete that arrived comes back as channel_not_found, and a purge drops what was published since.
+            Server.Enqueue("DELETE", "/v1/_channels/work-items", Faults.ResetConnection());
+            Server.Enqueue("POST", "/v1/_channels/work-items/purge", Faults.ResetConnection());
+            var result = _fixture.Session.Run("Remove-LoomcycleChannel work-items -Force -MaximumRetryCount 2 -RetryIntervalSec 1; Clear-LoomcycleChannel work-items -Force -MaximumRetryCount 2 -RetryIntervalSec 1");
+            Assert.Equal(2, result.AllErrors.Count(e => e.FullyQualifiedErrorId.StartsWith("LoomcycleConnection,", StringComparison.Ordinal)));
+            Assert.Equal(new[] { "DELETE /v1/_channels/work-items", "POST /v1/_channels/work-items/purge" }, Server.Wire());
+        }
+
+        [Fact]
         public void ChannelsAreCreatedListedChangedClearedAndRemoved()
         {
             var result = _fixture.Session.Run(

@@ -63,6 +63,22 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void ArchivingEveryListedChatInOnePipelineReachesThemAll()
+        {
+            // The listing is paged by offset over unarchived chats: archiving page 1 as it streamed made page 2 start past
+            // the chats that moved up, and they were never seen.
+            for (int i = 0; i < 501; i++)
+            {
+                Server.State.AddSession("s_" + i.ToString("D3"));
+            }
+
+            _fixture.Session.Run("Get-LoomcycleChat | Set-LoomcycleChat -Archived $true").ThrowIfErrors();
+
+            Assert.Empty(_fixture.Session.Run("Get-LoomcycleChat").ThrowIfErrors().Output);
+            Assert.Equal(501, _fixture.Session.Run("Get-LoomcycleChat -IncludeArchived").ThrowIfErrors().Output.Count);
+        }
+
+        [Fact]
         public void RenamePinAndArchive()
         {
             Seed();

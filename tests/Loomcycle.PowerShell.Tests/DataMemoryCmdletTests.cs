@@ -324,7 +324,7 @@ namespace Loomcycle.PowerShell.Tests
             Server.Enqueue("GET", "/v1/_document/changes", Faults.HoldOpen(new[] { Faults.Frame("feed", FeedOpen) }, never.Task));
 
             var result = _fixture.Session.Run(
-                $"$quick = Connect-Loomcycle -BaseUrl '{Server.BaseUri}' -StreamIdleTimeoutSec 1 -PassThru -NoDefault; Watch-LoomcycleDocument -Since 4 -Connection $quick -MaximumRetryCount 0");
+                $"$quick = Connect-Loomcycle -BaseUrl '{Server.BaseUri}' -StreamIdleTimeoutSec 1 -PassThru -NoDefault; Watch-LoomcycleDocument -Since 4 -Connection $quick -MaximumRetryCount 0 -TimeoutSec 30"); // -TimeoutSec: a backstop, not what ends it
 
             never.SetResult(true);
             ErrorRecord error = result.AssertSingleError("LoomcycleTimeout", "WatchLoomcycleDocumentCommand", ErrorCategory.OperationTimeout, "document");

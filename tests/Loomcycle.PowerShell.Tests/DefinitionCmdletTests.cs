@@ -246,6 +246,16 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void ADeleteIsNotResentAfterABrokenConnection()
+        {
+            // A delete that reached the server would come back as "team not found" the second time.
+            Server.Enqueue("POST", "/v1/_teamdef", Faults.ResetConnection());
+            Run("Remove-LoomcycleDefinition -Kind Team -Name t -Delete -Confirm:$false -MaximumRetryCount 2 -RetryIntervalSec 1")
+                .AssertSingleError("LoomcycleConnection", "RemoveLoomcycleDefinitionCommand", ErrorCategory.ConnectionError, "t");
+            Assert.Single(Server.Requests);
+        }
+
+        [Fact]
         public void TestVerifiesTheHashAndQuietWritesABoolean()
         {
             DefinitionRecord v1 = Seed("agentdef", "triage", "{\"model\":\"m1\"}");

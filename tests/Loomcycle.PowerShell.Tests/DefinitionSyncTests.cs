@@ -51,6 +51,44 @@ namespace Loomcycle.PowerShell.Tests
             result.Output.ToDictionary(o => o.Str("Kind") + "/" + o.Str("Name"), o => o.Str("Action")!);
 
         [Fact]
+        public void AFieldDeletedFromAFileAloneIsNamedInAWarning()
+        {
+            // Only the fields a file sets are compared: deleting "tools" alone used to pass as unchanged without a word,
+            // and the live agent kept its tools.
+            Sync().ThrowIfErrors();
+            string file = Path.Combine(_folder.FullName, "agent", "researcher.json");
+            var definition = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+            definition.Remove("tools");
+            File.WriteAllText(file, definition.ToJsonString());
+            Server.ClearRequests();
+
+            var result = Sync("-Kind Agent").ThrowIfErrors();
+
+            Assert.Equal("Unchanged", Actions(result)["Agent/researcher"]);
+            Assert.Empty(Writes());
+            string warning = Assert.Single(result.Warnings);
+            Assert.Contains("Agent 'researcher': the active version also sets tools, which the file does not", warning);
+        }
+
+        [Fact]
+        public void AListingOfSeveralTenantsIsRefusedAndNothingIsWrittenOrRetired()
+        {
+            // An admin token lists (and may retire) every tenant's definitions: -Prune once retired other tenants' agents.
+            Sync().ThrowIfErrors();
+            Server.ClearRequests();
+            Server.Enqueue("GET", "/v1/_agentdef/names", Faults.Status(200, "application/json",
+                "{\"names\":[{\"name\":\"triage\",\"version_count\":1,\"active_def_id\":\"def_a\",\"latest_version\":1,\"last_updated\":\"2026-12-07T00:00:00Z\"}," +
+                "{\"name\":\"billing\",\"tenant_id\":\"acme\",\"version_count\":1,\"active_def_id\":\"def_b\",\"latest_version\":1,\"last_updated\":\"2026-12-07T00:00:00Z\"}]}"));
+
+            var result = Sync("-Kind Agent -Prune -Force");
+
+            ErrorRecord error = result.AssertSingleError("InvalidArgument", "SyncLoomcycleDefinitionCommand", ErrorCategory.InvalidArgument, "Agent");
+            Assert.Contains("definitions of 2 tenants", error.Exception.Message);
+            Assert.Empty(result.Output);
+            Assert.Empty(ToolOps()); // no read, no write, no retire
+        }
+
+        [Fact]
         public void TwelveCreatedThenUnchangedThenTwoUpdatedThenOneRetired()
         {
             // 1. Empty server: every definition is created and promoted.
@@ -68,6 +106,7 @@ namespace Loomcycle.PowerShell.Tests
             var second = Sync().ThrowIfErrors();
             Assert.Equal(12, second.Output.Count);
             Assert.All(Actions(second).Values, a => Assert.Equal("Unchanged", a));
+            Assert.Empty(second.Warnings); // no field the server stamps itself is taken for one the file lost
             Assert.Empty(Writes());
             Assert.Equal(first.Output.Select(o => o.Str("DefId")), second.Output.Select(o => o.Str("DefId")));
 

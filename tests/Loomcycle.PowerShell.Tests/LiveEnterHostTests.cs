@@ -106,7 +106,7 @@ namespace Loomcycle.PowerShell.Tests
             bool returned = entering.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(30));
             if (!returned)
             {
-                ps.Stop();
+                ps.BeginStop(null, null); // not Stop(): a pipeline stuck where it cannot be stopped must not hang the suite
             }
 
             Assert.True(returned, "Enter-LoomcycleRun still waits on a parked run");

@@ -133,7 +133,7 @@ namespace Loomcycle.PowerShell.Tests
             bool returned = receiving.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(30));
             if (!returned)
             {
-                ps.Stop();
+                ps.BeginStop(null, null); // not Stop(): a pipeline stuck where it cannot be stopped must not hang the suite
             }
 
             Assert.True(returned, "Receive-LoomcycleRun still waits on a parked run");

@@ -38,6 +38,24 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void PauseAndResumeWarningsAreWritten()
+        {
+            // The server says here which runs it force-cancelled or could not resume; the result object alone hid it.
+            _fixture.Server.Enqueue("POST", "/v1/_pause", Faults.Status(200, "application/json",
+                "{\"state\":\"paused\",\"duration_ms\":30000,\"force_cancelled_count\":2,\"paused_runs_count\":3,\"warnings\":[\"2 runs did not park within 30s and were force-cancelled\"]}"));
+            _fixture.Server.Enqueue("POST", "/v1/_resume", Faults.Status(200, "application/json",
+                "{\"state\":\"running\",\"resumed_runs_count\":2,\"warnings\":[\"run r_9 could not be resumed\"]}"));
+
+            var paused = _fixture.Session.Run("Suspend-LoomcycleRuntime -Force").ThrowIfErrors();
+            var resumed = _fixture.Session.Run("Resume-LoomcycleRuntime").ThrowIfErrors();
+
+            Assert.Equal(new[] { "2 runs did not park within 30s and were force-cancelled" }, paused.Warnings);
+            Assert.Equal(2, Assert.Single(paused.Output).Prop("ForceCancelledCount"));
+            Assert.Equal(new[] { "run r_9 could not be resumed" }, resumed.Warnings);
+            Assert.Equal("running", Assert.Single(resumed.Output).Str("State"));
+        }
+
+        [Fact]
         public void TimeoutSecIsSentAsTimeoutMs()
         {
             _fixture.Session.Run("Suspend-LoomcycleRuntime -TimeoutSec 45 -Force").ThrowIfErrors();

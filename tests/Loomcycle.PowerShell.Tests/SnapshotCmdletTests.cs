@@ -179,6 +179,36 @@ namespace Loomcycle.PowerShell.Tests
         }
 
         [Fact]
+        public void SeveralSnapshotsPipedToOneFileAreNotWrittenOverEachOther()
+        {
+            // A -Path that is not a folder (mistyped, not created yet) used to take each piped snapshot in turn with -Force:
+            // every one reported success, and only the last was left.
+            Seed("snap_a", null, 1);
+            Seed("snap_b", null, 2);
+            string target = Path.Combine(_folder.FullName, "backups");
+
+            var result = _fixture.Session.Run("[pscustomobject]@{ Id = 'snap_a' }, [pscustomobject]@{ Id = 'snap_b' } | Export-LoomcycleSnapshot -Path $target -Force",
+                new Dictionary<string, object?> { ["target"] = target });
+
+            Assert.Equal(target, ((FileInfo)Assert.Single(result.Output).BaseObject).FullName);
+            ErrorRecord error = result.AssertSingleError("InvalidArgument", "ExportLoomcycleSnapshotCommand", ErrorCategory.InvalidArgument, "snap_b");
+            Assert.Contains("just written for snapshot snap_a", error.Exception.Message);
+            Assert.Equal(new[] { "GET /v1/_snapshots/snap_a/export" }, Server.Wire()); // snap_b is not even downloaded
+            Assert.Equal(Envelope, File.ReadAllText(target));
+        }
+
+        [Fact]
+        public void ReplacingAFileKeepsNoTemporaryFile()
+        {
+            Seed("snap_a", null, 1);
+            string target = Path.Combine(_folder.FullName, "snap_a.json");
+            File.WriteAllText(target, "old");
+            Run("Export-LoomcycleSnapshot snap_a -Path $folder -Force").ThrowIfErrors();
+            Assert.Equal(Envelope, File.ReadAllText(target));
+            Assert.Single(_folder.GetFiles());
+        }
+
+        [Fact]
         public void AFileThatCannotBeWrittenIsThatSnapshotsErrorAndThePipelineGoesOn()
         {
             Seed("snap_a", null, 1);

@@ -28,6 +28,43 @@ namespace Loomcycle
             return differences;
         }
 
+        /// <summary>Fields the server writes into a stored definition itself; a file never sets them.</summary>
+        private static readonly HashSet<string> ServerStampedFields = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "system_prompt_base", "operator_key_restricted", "isolated",
+        };
+
+        /// <summary>
+        /// The top-level fields the stored version sets (not empty) and the file does not, leaving out those the server
+        /// stamps itself. <see cref="Differences"/> ignores them, so a sync that finds no other change leaves them in place;
+        /// a new version built from the file alone drops them.
+        /// </summary>
+        public static IReadOnlyList<string> StoredOnlyFields(string desiredJson, string? storedJson)
+        {
+            var fields = new List<string>();
+            if (string.IsNullOrWhiteSpace(storedJson))
+            {
+                return fields;
+            }
+
+            using JsonDocument desired = JsonDocument.Parse(desiredJson);
+            using JsonDocument stored = JsonDocument.Parse(storedJson!);
+            if (desired.RootElement.ValueKind != JsonValueKind.Object || stored.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return fields;
+            }
+
+            foreach (JsonProperty field in stored.RootElement.EnumerateObject())
+            {
+                if (!IsEmpty(field.Value) && !ServerStampedFields.Contains(field.Name) && !desired.RootElement.TryGetProperty(field.Name, out _))
+                {
+                    fields.Add(field.Name);
+                }
+            }
+
+            return fields;
+        }
+
         /// <summary>True when the stored definition means what the desired one says.</summary>
         public static bool AreEquivalent(string desiredJson, string? storedJson) => Differences(desiredJson, storedJson).Count == 0;
 

@@ -39,12 +39,17 @@ namespace Loomcycle
                     await write(file).ConfigureAwait(false);
                 }
 
+                target.Refresh();
                 if (target.Exists)
                 {
-                    File.Delete(target.FullName);
+                    // One step: the old file stays whole until the new one takes its place (a delete, then a move, could
+                    // lose both if the move failed).
+                    File.Replace(temporary, target.FullName, null);
                 }
-
-                File.Move(temporary, target.FullName);
+                else
+                {
+                    File.Move(temporary, target.FullName);
+                }
             }
             finally
             {

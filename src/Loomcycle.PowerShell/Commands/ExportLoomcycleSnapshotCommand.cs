@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 
@@ -38,9 +40,21 @@ namespace Loomcycle.PowerShell.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        // Files this invocation wrote, and for which snapshot: several piped snapshots and a -Path that is not a folder (a
+        // typo, a folder not created yet) would otherwise each replace the one file, and only the last would be kept.
+        private readonly Dictionary<string, string> _written = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
         protected override void ProcessRecord()
         {
             string file = TargetFile();
+            if (_written.TryGetValue(file, out string? earlier))
+            {
+                WriteError(LoomcycleErrors.From(
+                    new InvalidArgumentException($"Snapshot {Id} would replace '{file}', which this command has just written for snapshot {earlier}: -Path names a file. To export several snapshots, give an existing folder."),
+                    Id));
+                return;
+            }
+
             if (!ShouldProcess(file, $"Export snapshot {Id}"))
             {
                 return;
@@ -48,7 +62,12 @@ namespace Loomcycle.PowerShell.Commands
 
             TryRun(
                 Id,
-                () => WriteObject(InvokeEngine((connection, token) => connection.ExportSnapshotToFileAsync(Id, file, Force, token))),
+                () =>
+                {
+                    FileInfo written = InvokeEngine((connection, token) => connection.ExportSnapshotToFileAsync(Id, file, Force, token));
+                    _written[file] = Id;
+                    WriteObject(written);
+                },
                 ex => ex is InvalidArgumentException && !Force && System.IO.File.Exists(file) ? "Use -Force to overwrite the file." : null);
         }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 
 namespace Loomcycle.PowerShell.Commands
@@ -67,6 +68,15 @@ namespace Loomcycle.PowerShell.Commands
                     }
 
                     AuditEvent[] events = page.Events ?? Array.Empty<AuditEvent>();
+                    if (to is null && events.Length > 0)
+                    {
+                        // The log is read newest first by offset: every event written meanwhile would push the next page
+                        // down and repeat its first events. Hold the window at the first page's newest event (plus a
+                        // microsecond: the server's times have nanoseconds, ours 100 ns ticks).
+                        DateTimeOffset? newest = events.Max(e => e.Timestamp);
+                        to = newest?.AddTicks(10);
+                    }
+
                     foreach (AuditEvent item in events)
                     {
                         if (written >= first)

@@ -13,8 +13,8 @@ namespace Loomcycle.PowerShell.Commands
     /// <para>Lists the operator token names.</para>
     /// </example>
     /// <example>
-    /// <code>Get-LoomcycleOperatorToken -Name ci | Where-Object { -not $_.Retired }</code>
-    /// <para>Shows the working tokens named 'ci' (two during a rotation's grace period).</para>
+    /// <code>Get-LoomcycleOperatorToken -Name ci | Where-Object { -not $_.RetiredAt -or $_.RetiredAt -gt (Get-Date) }</code>
+    /// <para>Shows the working tokens named 'ci' (two during a rotation's grace period: Retired is already true for the old one).</para>
     /// </example>
     [Cmdlet(VerbsCommon.Get, "LoomcycleOperatorToken", DefaultParameterSetName = NamesSet)]
     [OutputType(typeof(OperatorTokenName), ParameterSetName = new[] { NamesSet })]

@@ -7,10 +7,12 @@ namespace Loomcycle.PowerShell.Commands
     /// Calls POST /v1/_channels and writes the new channel. The name has 1 to 128 letters, digits, '_' or '-'
     /// (checked before sending). -Scope is global (the server's default; needs an admin token), tenant, user or agent;
     /// -Semantic is queue (each message to one consumer cursor) or topic. A name in use fails with a 409 error.
+    /// Send-, Receive- and Confirm-LoomcycleChannelMessage reach a channel's global keyspace (or, with -UserId, a
+    /// user's): the server's operator routes are global only, so a tenant or agent channel is for agents to use.
     /// </remarks>
     /// <example>
     /// <code>New-LoomcycleChannel -Name work-items -Scope tenant -Description 'Jobs for the worker agents' -DefaultTtlSec 86400</code>
-    /// <para>A tenant queue whose messages expire after a day.</para>
+    /// <para>A tenant queue for the tenant's agents, whose messages expire after a day.</para>
     /// </example>
     /// <example>
     /// <code>New-LoomcycleChannel results -Scope user -Semantic topic -MaxMessages 1000</code>

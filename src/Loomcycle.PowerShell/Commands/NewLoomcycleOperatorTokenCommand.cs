@@ -35,7 +35,7 @@ namespace Loomcycle.PowerShell.Commands
 
         /// <summary>The scopes (default substrate:admin).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateSet("substrate:admin", "substrate:tenant", "substrate:user", "runs:create", "runs:read", "channel:publish", "channel:read")]
+        [ValidateSet("substrate:admin", "substrate:tenant", "substrate:user", "runs:create", "runs:read", "channel:publish", "channel:read", "providers:operator-key")]
         [LowerCase]
         public string[]? Scope { get; set; }
 

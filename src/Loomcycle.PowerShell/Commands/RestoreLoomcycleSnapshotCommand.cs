@@ -100,10 +100,7 @@ namespace Loomcycle.PowerShell.Commands
             TryRun(target, () =>
             {
                 SnapshotRestoreResult result = InvokeEngine(call);
-                foreach (string warning in result.Warnings ?? System.Array.Empty<string>())
-                {
-                    WriteWarning(warning);
-                }
+                WriteServerWarnings(result.Warnings);
 
                 WriteObject(result);
             });

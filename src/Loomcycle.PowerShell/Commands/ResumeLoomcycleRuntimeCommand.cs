@@ -23,7 +23,13 @@ namespace Loomcycle.PowerShell.Commands
                 return;
             }
 
-            TryRun(target, () => WriteObject(InvokeEngine((connection, token) => connection.ResumeRuntimeAsync(token))));
+            TryRun(target, () =>
+            {
+                ResumeResult result = InvokeEngine((connection, token) => connection.ResumeRuntimeAsync(token));
+                WriteServerWarnings(result.Warnings);
+
+                WriteObject(result);
+            });
         }
     }
 }

@@ -82,11 +82,18 @@ namespace Loomcycle.PowerShell.Commands
                 LoomcycleConnection.CheckLimitScope(Scope, scopeId); // before asking: no prompt for what cannot happen
                 long? soft = SoftLimit;
                 long? hard = HardLimit;
+                string? tenantId = TenantId;
                 if (!Replace && !(softGiven && hardGiven))
                 {
                     BudgetLimit? current = InvokeEngine((connection, token) => connection.GetLimitAsync(Scope, scopeId, TenantId, token));
                     if (!softGiven) soft = current?.SoftLimit;
                     if (!hardGiven) hard = current?.HardLimit;
+                    // Write the budget where it was read: an admin token without -TenantId reads every tenant's budgets but
+                    // writes to the default one, which would leave the budget read unchanged and add another.
+                    if (tenantId is null && Scope != "operator" && !string.IsNullOrEmpty(current?.TenantId))
+                    {
+                        tenantId = current!.TenantId;
+                    }
                 }
 
                 string description = $"soft {Describe(soft)}, hard {Describe(hard)}";
@@ -95,7 +102,7 @@ namespace Loomcycle.PowerShell.Commands
                     return;
                 }
 
-                BudgetLimit stored = InvokeEngine((connection, token) => connection.SetLimitAsync(Scope, scopeId, soft, hard, TenantId, token));
+                BudgetLimit stored = InvokeEngine((connection, token) => connection.SetLimitAsync(Scope, scopeId, soft, hard, tenantId, token));
                 if (PassThru)
                 {
                     WriteObject(stored);

@@ -36,7 +36,13 @@ namespace Loomcycle.PowerShell.Commands
             }
 
             int? timeoutMs = TimeoutSec * 1000;
-            TryRun(target, () => WriteObject(InvokeEngine((connection, token) => connection.PauseRuntimeAsync(timeoutMs, token))));
+            TryRun(target, () =>
+            {
+                PauseResult result = InvokeEngine((connection, token) => connection.PauseRuntimeAsync(timeoutMs, token));
+                WriteServerWarnings(result.Warnings); // such as runs force-cancelled at the end of a wind-down
+
+                WriteObject(result);
+            });
         }
     }
 }

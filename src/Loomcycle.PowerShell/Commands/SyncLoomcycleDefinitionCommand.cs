@@ -113,6 +113,17 @@ namespace Loomcycle.PowerShell.Commands
                 return;
             }
 
+            string[] tenants = names.Select(n => n.TenantId ?? string.Empty).Distinct(StringComparer.Ordinal).ToArray();
+            if (tenants.Length > 1)
+            {
+                // An admin token lists every tenant's definitions, and may read and retire them all: a sync would compare a
+                // file with another tenant's version, and -Prune would retire other tenants' definitions. Nothing is sent.
+                WriteError(LoomcycleErrors.From(new InvalidArgumentException(
+                    $"The server lists {kind} definitions of {tenants.Length} tenants to this token (an admin token sees them all): a sync could compare with, or prune, another tenant's definitions. Nothing was changed. Sync with a token of the tenant this folder belongs to."),
+                    kind.ToString()));
+                return;
+            }
+
             var byName = names.GroupBy(n => n.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             // Each name once, with its files and what the server has for it.
@@ -195,6 +206,14 @@ namespace Loomcycle.PowerShell.Commands
                     IReadOnlyList<string> changes = DefinitionComparer.Differences(json, active.Definition);
                     if (changes.Count == 0)
                     {
+                        IReadOnlyList<string> kept = DefinitionComparer.StoredOnlyFields(json, active.Definition);
+                        if (kept.Count > 0)
+                        {
+                            // Only what the file sets is compared: a field deleted from the file alone is no change.
+                            WriteWarning($"{kind} '{name}': the active version also sets {string.Join(", ", kept)}, which the file does not. Nothing else changed, so nothing was sent and they stay; " +
+                                "to remove them, set them empty in the file (for example tools: []), or change anything else: a new version is built from the file alone.");
+                        }
+
                         result.Action = DefinitionSyncAction.Unchanged;
                         result.DefId = active.DefId;
                         WriteObject(result);

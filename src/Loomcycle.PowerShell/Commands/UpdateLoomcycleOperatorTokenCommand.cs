@@ -5,7 +5,9 @@ namespace Loomcycle.PowerShell.Commands
     /// <summary>Rotates an operator token: mints its replacement and retires the old one after a grace period.</summary>
     /// <remarks>
     /// Calls POST /v1/_operatortokendef with op rotate, by -Name (its current token) or -DefId. A piped token
-    /// (Get-LoomcycleOperatorToken) is rotated by its DefId: that token, once, not its name's current one. The old token
+    /// (Get-LoomcycleOperatorToken) is rotated by its DefId: that token, once, not its name's current one; a token already
+    /// retired or replaced is refused (the server would make it valid again), so piping every token of a name rotates
+    /// only the current one and reports the others as errors. The old token
     /// keeps working for -GraceSec seconds (server default 24 hours; 0 retires it at once), so clients can
     /// switch. The new secret is in the Token property as a SecureString and never in verbose, debug or error
     /// output; -AsPlainText also puts it in PlainTextToken. PriorRetiresAt says when the old one stops.

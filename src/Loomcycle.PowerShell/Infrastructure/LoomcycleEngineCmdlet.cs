@@ -16,6 +16,15 @@ namespace Loomcycle.PowerShell
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private PipelineBridge? _bridge;
 
+        /// <summary>Writes the warnings a server answer carries (a pause's force-cancelled runs, a restore's skipped parts).</summary>
+        protected void WriteServerWarnings(string[]? warnings)
+        {
+            foreach (string warning in warnings ?? Array.Empty<string>())
+            {
+                WriteWarning(warning);
+            }
+        }
+
         /// <summary>Retries after 429, 503 or a failed connect, for requests that are safe to repeat. Overrides the connection's default.</summary>
         [Parameter]
         [ValidateRange(0, 20)]

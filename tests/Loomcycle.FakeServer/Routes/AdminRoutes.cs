@@ -390,7 +390,7 @@ internal static class AdminRoutes
             ["allowed_scopes"] = GoJson.StringArray(t.Scopes),
             ["created_at"] = GoJson.Time(t.CreatedAt),
             ["created_by_agent_id"] = "",
-            ["retired"] = t.RetiredAt is DateTimeOffset r && r <= DateTimeOffset.UtcNow,
+            ["retired"] = t.RetiredAt is not null, // as the server's: set from the rotation on, through the grace period
         };
         if (t.RotatedFrom is not null) o["rotated_from"] = t.RotatedFrom;
         if (t.RetiredAt is DateTimeOffset at) o["retired_at"] = GoJson.Time(at);
@@ -434,7 +434,8 @@ internal static class AdminRoutes
                 {
                     if (string.IsNullOrEmpty(name) && string.IsNullOrEmpty(defId)) return Refused(rc, "rotate: name or def_id is required");
                     BearerRecord? prior = Target();
-                    if (prior is null || !prior.IsActive(now)) return Refused(rc, $"rotate: no live token for {defId ?? name}");
+                    // As the server's resolveTarget: a name takes its live token, a def_id any row, retired or not.
+                    if (prior is null) return Refused(rc, defId is { Length: > 0 } ? $"rotate: def_id \"{defId}\" not found" : $"rotate: no live token for name \"{name}\"");
                     long grace = b.TryGetProperty("grace_seconds", out JsonElement g) && g.ValueKind == JsonValueKind.Number ? g.GetInt64() : 86400;
                     prior.RetiredAt = now.AddSeconds(grace);
                     string secret = rc.State.MintSecret();
