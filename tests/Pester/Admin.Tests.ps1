@@ -153,6 +153,16 @@ Describe 'Operator tokens, budgets and erasure' {
         Revoke-LoomcycleOperatorToken -DefId $rotated.DefId -Force -PassThru | Select-Object -ExpandProperty DefId | Should -Be $rotated.DefId
     }
 
+    It 'rotates only the current token when every token of a name is piped, and revives no retired one' {
+        New-LoomcycleOperatorToken -Name pester-pipe -TenantId acme | Out-Null
+        $first = (Update-LoomcycleOperatorToken -Name pester-pipe -GraceSec 0).RotatedFrom
+        $rotated = Get-LoomcycleOperatorToken -Name pester-pipe | Update-LoomcycleOperatorToken -ErrorVariable refused -ErrorAction SilentlyContinue
+        @($rotated).Count | Should -Be 1
+        @($refused).Count | Should -Be 1
+        $refused[0].TargetObject | Should -Be $first
+        (Get-LoomcycleOperatorToken -DefId $first).RetiredAt | Should -BeLessThan (Get-Date)
+    }
+
     It 'sets a hard limit without losing the soft one, then removes the budget' {
         Set-LoomcycleLimit -Scope user -ScopeId u1 -SoftLimit 100 -HardLimit 200
         Set-LoomcycleLimit -Scope user -ScopeId u1 -HardLimit 300

@@ -53,6 +53,15 @@ Describe 'Register-LoomcycleHook -ScriptBlock' {
         (Get-WebFetchResult).Text | Should -Be '{"Text":"<html><title>Example Domain</title></html>"}'
     }
 
+    It 'denies the call when a closed hook''s script block throws, however -FailMode and -Phase are written' {
+        # -FailMode Closed once reached the listener as typed and failed open: the throwing guard let WebFetch run.
+        Register-LoomcycleHook -Owner pester -Name closed -Phase Pre -Tool WebFetch -FailMode Closed -ScriptBlock { param($call) throw 'guard down' } | Out-Null
+        $result = Get-WebFetchResult
+        $result.Text | Should -Be 'tool_call denied: hook pester/closed failed (it threw an error)'
+        $result.IsError | Should -BeTrue
+        (Get-LoomcycleHookListener).Hooks.FailMode | Should -Be 'closed'
+    }
+
     It 'leaves no listener behind when the registration fails under -ErrorAction Stop' {
         $down = Connect-Loomcycle -BaseUrl 'http://127.0.0.1:1' -PassThru -NoDefault
         { Register-LoomcycleHook -Connection $down -Owner pester -Name down -Phase pre -MaximumRetryCount 0 -ErrorAction Stop -ScriptBlock { param($call) } } |

@@ -65,6 +65,17 @@ Describe 'Export-LoomcycleSnapshot and Restore-LoomcycleSnapshot' {
         (Get-Content $path -Raw) | Should -Match 'schema_version'
     }
 
+    It 'refuses to write a second piped snapshot over the file it just wrote' {
+        # A -Path that is not a folder (mistyped, or not created yet) used to keep only the last of the piped snapshots.
+        $file = Join-Path $folder 'not-a-folder'
+        $written = Get-LoomcycleSnapshot | Export-LoomcycleSnapshot -Path $file -Force -ErrorVariable refused -ErrorAction SilentlyContinue
+        @($written).Count | Should -Be 1
+        @($refused).Count | Should -BeGreaterOrEqual 1
+        $refused[0].FullyQualifiedErrorId | Should -Be 'InvalidArgument,Loomcycle.PowerShell.Commands.ExportLoomcycleSnapshotCommand'
+        $refused[0].Exception.Message | Should -BeLike "*this command has just written for snapshot $((Get-LoomcycleSnapshot)[0].Id)*"
+        Remove-Item $file
+    }
+
     It 'restores by -Id without a prompt with -Force' {
         $result = Restore-LoomcycleSnapshot -Id snap_1767225600000_0a1b2c3d -Force
         $result | Should -BeOfType ([Loomcycle.SnapshotRestoreResult])
